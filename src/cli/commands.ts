@@ -1,0 +1,164 @@
+import type { Config } from '../config.js';
+import { ingestEvents } from '../domain/calls/ingest.js';
+import { createApiKey, createRuntimeToken, revokeApiKey } from '../domain/credentials.js';
+import { isPermission, type Permission } from '../domain/permissions.js';
+import { bootstrapEmptyStore, createProject } from '../domain/projects.js';
+import { formatInstant, parseInstant } from '../domain/time.js';
+import { canonicalUuid } from '../domain/uuid.js';
+import { simulatedBatches } from '../demo/simulate-calls.js';
+import { startServer } from '../server.js';
+import { openStore, type Store } from '../store/database.js';
+import { UsageError } from './usage-error.js';
+import { migrateToLatest } from '../store/migrate.js';
+import { firstProject, findProject } from '../store/projects-repo.js';
+
+export interface CommandContext {
+  args: string[];
+  options: Record<string, string | boolean | undefined>;
+  config: Config;
+  io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream };
+  json: boolean;
+}
+
+type Command = (context: CommandContext) => Promise<number>;
+
+
+export const commands: Record<string, Command> = {
+  serve: async ({ config }) => {
+    const server = await startServer(config);
+    await new Promise<void>((resolve) => {
+      const stop = () => void server.stop().then(resolve);
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+    return 0;
+  },
+
+  migrate: (ctx) =>
+    withStore(ctx, false, async (store) => {
+      const { applied, current } = await migrateToLatest(store.db);
+      return print(ctx, { applied, current: current ?? null }, () =>
+        applied.length === 0 ? `Store is up to date (${current ?? 'no migrations'}).` : `Applied ${applied.join(', ')}.`,
+      );
+    }),
+
+  'projects create': (ctx) =>
+    withStore(ctx, true, async (store) => {
+      const name = ctx.args.join(' ').trim();
+      if (!name) throw new UsageError('projects create needs a NAME');
+      const project = await createProject(store.db, name);
+      const out = { id: project.id, name: project.name, created_date: formatInstant(project.created_date) };
+      return print(ctx, out, () => `Created project ${project.id} (${project.name}).`);
+    }),
+
+  'keys create': (ctx) =>
+    withStore(ctx, true, async (store) => {
+      const projectId = requiredUuid(ctx, 'project');
+      const permissions = parsePermissions(ctx.options.permissions);
+      const expiresAt = parseExpiry(ctx.options.expires);
+      const name = typeof ctx.options.name === 'string' ? ctx.options.name : 'CLI key';
+      const key = await createApiKey(store.db, { projectId, name, permissions, expiresAt });
+      const out = { ...key, restricted: permissions !== null, permissions, expiry_date: expiresAt === null ? null : formatInstant(expiresAt) };
+      return print(ctx, out, () => `Created API key ${key.id} for project ${projectId}. Its value, shown once:\n${key.value}`);
+    }),
+
+  'keys revoke': (ctx) =>
+    withStore(ctx, true, async (store) => {
+      const id = canonicalUuid(ctx.args[0] ?? '');
+      if (id === undefined) throw new UsageError('keys revoke needs the key ID (a UUID)');
+      if (!(await revokeApiKey(store.db, id))) throw new Error(`API key ${id} not found or already revoked`);
+      return print(ctx, { id, revoked: true }, () => `Revoked API key ${id}.`);
+    }),
+
+  'runtime-tokens create': (ctx) =>
+    withStore(ctx, true, async (store) => {
+      const name = typeof ctx.options.name === 'string' ? ctx.options.name : 'CLI runtime token';
+      const token = await createRuntimeToken(store.db, name);
+      return print(ctx, token, () => `Created runtime token ${token.id}. Its value, shown once:\n${token.value}`);
+    }),
+
+  demo: (ctx) =>
+    withStore(ctx, true, async (store) => {
+      const calls = wholeNumber(ctx.options.calls, 'calls', 1000, 1, 10_000_000);
+      const seed = ctx.options.seed === undefined ? undefined : wholeNumber(ctx.options.seed, 'seed', 0, 0, 2 ** 32 - 1);
+      const created = await bootstrapEmptyStore(store.db);
+      const projectId =
+        typeof ctx.options.project === 'string' ? requiredUuid(ctx, 'project') : (await firstProject(store.db))?.id;
+      if (projectId === undefined || (await findProject(store.db, projectId)) === undefined) {
+        throw new Error(`Project ${String(projectId)} not found`);
+      }
+      const started = Date.now();
+      const sample: string[] = [];
+      let events = 0;
+      // The same ingestion code the HTTP endpoint runs, batch by batch.
+      for (const batch of simulatedBatches({ projectId, calls, seed })) {
+        await ingestEvents(store.db, batch.events);
+        events += batch.events.length;
+        for (const id of batch.callIds) if (sample.length < 5) sample.push(id);
+      }
+      const seconds = (Date.now() - started) / 1000;
+      const out = {
+        project_id: projectId,
+        calls,
+        events,
+        seconds,
+        sample_call_ids: sample,
+        ...(created ? { api_key: created.apiKey.value, runtime_token: created.runtimeToken.value } : {}),
+      };
+      return print(ctx, out, () =>
+        [
+          `Simulated ${calls} calls (${events} events) into project ${projectId} in ${seconds.toFixed(1)} s.`,
+          ...(created ? [`The store was empty: created API key ${created.apiKey.value} (shown once).`] : []),
+          'Some call ids:',
+          ...sample.map((id) => `  ${id}`),
+        ].join('\n'),
+      );
+    }),
+};
+
+async function withStore(ctx: CommandContext, migrate: boolean, run: (store: Store) => Promise<number>): Promise<number> {
+  const store = openStore(ctx.config.databaseUrl);
+  try {
+    if (migrate && ctx.config.autoMigrate) await migrateToLatest(store.db);
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function print(ctx: CommandContext, value: object, text: () => string): number {
+  ctx.io.out.write(ctx.json ? `${JSON.stringify(value)}\n` : `${text()}\n`);
+  return 0;
+}
+
+function requiredUuid(ctx: CommandContext, option: string): string {
+  const raw = ctx.options[option];
+  if (typeof raw !== 'string') throw new UsageError(`--${option} ID is required`);
+  const id = canonicalUuid(raw);
+  if (id === undefined) throw new UsageError(`--${option} must be a UUID, not "${raw}"`);
+  return id;
+}
+
+function parsePermissions(raw: unknown): Permission[] | null {
+  if (typeof raw !== 'string') return null;
+  const names = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  const unknown = names.filter((p) => !isPermission(p));
+  if (unknown.length > 0) throw new UsageError(`unknown permission(s): ${unknown.join(', ')}`);
+  return names as Permission[];
+}
+
+function parseExpiry(raw: unknown): number | null {
+  if (typeof raw !== 'string') return null;
+  const at = parseInstant(raw);
+  if (at === undefined) throw new UsageError(`--expires must be an ISO 8601 date-time with an offset, not "${raw}"`);
+  return at;
+}
+
+function wholeNumber(raw: unknown, name: string, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || value < min || value > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}

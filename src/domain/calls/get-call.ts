@@ -1,0 +1,53 @@
+import { errors } from '../../errors.js';
+import type { Db } from '../../store/database.js';
+import { findCall, type CallWithContact } from '../../store/calls-repo.js';
+import { formatInstant } from '../time.js';
+
+/** A call as Diga's CallResponse shows it: every key present, absent values as null. */
+export interface CallView {
+  id: string;
+  agent_id: string | null;
+  agent_version_id: string | null;
+  status: string;
+  recording_url: string | null;
+  start_time: string | null;
+  end_time: string | null;
+  duration: number | null;
+  type: string;
+  end_reason: string | null;
+  contact: { id: string; created_date: string; identifier: string; contact_type: string };
+  phone_register_id: string | null;
+  dynamic_variables: Record<string, unknown> | null;
+  created_date: string;
+}
+
+/** One call of the caller's project; CALL_NOT_FOUND when missing or another project's. */
+export async function getCall(db: Db, projectId: string, callId: string): Promise<CallView> {
+  const row = await findCall(db, projectId, callId);
+  if (row === undefined) throw errors.callNotFound(callId);
+  return toCallView(row);
+}
+
+export function toCallView(row: CallWithContact): CallView {
+  return {
+    id: row.id,
+    agent_id: row.agent_id,
+    agent_version_id: row.agent_version_id,
+    status: row.status,
+    recording_url: row.recording_url,
+    start_time: row.start_time === null ? null : formatInstant(row.start_time),
+    end_time: row.end_time === null ? null : formatInstant(row.end_time),
+    duration: row.duration,
+    type: row.type,
+    end_reason: row.end_reason,
+    contact: {
+      id: row.contact_id,
+      created_date: formatInstant(row.contact_created_date),
+      identifier: row.contact_identifier,
+      contact_type: row.contact_type,
+    },
+    phone_register_id: row.phone_register_id,
+    dynamic_variables: row.dynamic_variables === null ? null : (JSON.parse(row.dynamic_variables) as Record<string, unknown>),
+    created_date: formatInstant(row.created_date),
+  };
+}

@@ -1,0 +1,160 @@
+import { errors, RequestValidationError, type ValidationIssue } from '../../errors.js';
+import type { Db } from '../../store/database.js';
+import { existingProjectIds } from '../../store/projects-repo.js';
+import { findCallOwners, findEventPayloads, insertEvents, lifecycleEventsOf } from '../../store/call-events-repo.js';
+import { upsertContact } from '../../store/contacts-repo.js';
+import { upsertCall } from '../../store/calls-repo.js';
+import { insertMessages } from '../../store/messages-repo.js';
+import { nowMicros } from '../time.js';
+import { newId } from '../uuid.js';
+import type { RuntimeEvent } from './event-schema.js';
+import { canonicalEvent, eventFromPayload, eventPayload, type CallEvent } from './events.js';
+import { foldCallEvents } from './fold.js';
+
+export type EventOutcome = 'accepted' | 'duplicate';
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  results: { event_id: string; status: EventOutcome }[];
+}
+
+/**
+ * Records a batch of runtime events and brings the calls they touch up to date, all in one
+ * transaction: the batch is applied whole or not at all. A replayed event (same event_id and
+ * content) is a no-op; the same event_id with other content rejects the batch. Each touched
+ * call is re-folded from its full event set, so its state never depends on arrival order.
+ */
+export async function ingestEvents(db: Db, batch: readonly RuntimeEvent[]): Promise<IngestResult> {
+  const events = batch.map(canonicalEvent);
+  const payloads = events.map(eventPayload);
+
+  return db.transaction().execute(async (trx) => {
+    await assertBatchConsistent(trx, events);
+
+    const stored = await findEventPayloads(trx, events.map((e) => e.eventId));
+    const seenInBatch = new Map<string, string>();
+    const fresh: CallEvent[] = [];
+    const freshPayloads: string[] = [];
+    const statuses = events.map((event, index): EventOutcome => {
+      const payload = payloads[index] as string;
+      const earlier = stored.get(event.eventId) ?? seenInBatch.get(event.eventId);
+      if (earlier !== undefined) {
+        if (earlier !== payload) throw errors.eventConflict(event.eventId, index);
+        return 'duplicate';
+      }
+      seenInBatch.set(event.eventId, payload);
+      fresh.push(event);
+      freshPayloads.push(payload);
+      return 'accepted';
+    });
+
+    const receivedAt = nowMicros();
+    await insertEvents(
+      trx,
+      fresh.map((e, i) => ({
+        event_id: e.eventId,
+        project_id: e.projectId,
+        call_id: e.callId,
+        type: e.type,
+        occurred_at: e.occurredAt,
+        payload: freshPayloads[i] as string,
+        received_at: receivedAt,
+      })),
+    );
+    await insertMessages(
+      trx,
+      fresh.flatMap((e) =>
+        e.type === 'call.message'
+          ? [
+              {
+                id: e.eventId,
+                project_id: e.projectId,
+                call_id: e.callId,
+                role: e.data.role,
+                content: e.data.content,
+                tool_call: e.data.tool_call === null ? null : JSON.stringify(e.data.tool_call),
+                created_date: e.occurredAt,
+              },
+            ]
+          : [],
+      ),
+    );
+
+    const touched = new Set(fresh.filter((e) => e.type !== 'call.message').map((e) => e.callId));
+    for (const callId of touched) await refreshCall(trx, callId, receivedAt);
+
+    const duplicates = statuses.filter((s) => s === 'duplicate').length;
+    return {
+      accepted: statuses.length - duplicates,
+      duplicates,
+      results: events.map((e, i) => ({ event_id: e.eventId, status: statuses[i] as EventOutcome })),
+    };
+  });
+}
+
+/**
+ * Rejects the batch (nothing applied) when an event names a project that does not exist, or
+ * a call that another project already owns: a call id belongs to one project forever.
+ */
+async function assertBatchConsistent(trx: Db, events: CallEvent[]): Promise<void> {
+  const projects = await existingProjectIds(trx, [...new Set(events.map((e) => e.projectId))]);
+  const owners = await findCallOwners(trx, [...new Set(events.map((e) => e.callId))]);
+  const issues: ValidationIssue[] = [];
+  events.forEach((event, index) => {
+    if (!projects.has(event.projectId)) {
+      issues.push({
+        type: 'project_not_found',
+        loc: ['body', 'events', index, 'project_id'],
+        msg: `Project ${event.projectId} not found`,
+        input: event.projectId,
+      });
+      return;
+    }
+    const owner = owners.get(event.callId);
+    if (owner === undefined) owners.set(event.callId, event.projectId);
+    else if (owner !== event.projectId) {
+      issues.push({
+        type: 'call_project_mismatch',
+        loc: ['body', 'events', index, 'call_id'],
+        msg: `Call ${event.callId} belongs to another project`,
+        input: event.callId,
+      });
+    }
+  });
+  if (issues.length > 0) throw new RequestValidationError(issues);
+}
+
+/** Re-folds one call from its stored lifecycle events and writes the projection. */
+async function refreshCall(trx: Db, callId: string, now: number): Promise<void> {
+  const rows = await lifecycleEventsOf(trx, callId);
+  const events = rows.map((r) => eventFromPayload(r.event_id, r.payload));
+  const state = foldCallEvents(events);
+  if (state === undefined) return; // not created yet: its events wait in call_events
+
+  const { contact } = state.created;
+  const contactId = await upsertContact(
+    trx,
+    { projectId: state.projectId, contactType: contact.contact_type, identifier: contact.identifier },
+    state.createdDate,
+    newId(),
+  );
+  await upsertCall(trx, {
+    id: state.id,
+    project_id: state.projectId,
+    status: state.status,
+    type: state.created.type,
+    contact_id: contactId,
+    agent_id: state.created.agent_id,
+    agent_version_id: state.created.agent_version_id,
+    phone_register_id: state.created.phone_register_id,
+    recording_url: state.recordingUrl,
+    start_time: state.startTime,
+    end_time: state.endTime,
+    duration: state.duration,
+    end_reason: state.endReason,
+    dynamic_variables: state.created.dynamic_variables === null ? null : JSON.stringify(state.created.dynamic_variables),
+    created_date: state.createdDate,
+    updated_at: now,
+  });
+}

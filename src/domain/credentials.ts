@@ -1,0 +1,92 @@
+import { errors } from '../errors.js';
+import type { Db } from '../store/database.js';
+import {
+  findApiKeyByHash,
+  findRuntimeTokenByHash,
+  insertApiKey,
+  insertRuntimeToken,
+  revokeApiKey as revokeApiKeyRow,
+} from '../store/credentials-repo.js';
+import { findProject } from '../store/projects-repo.js';
+import { isPermission, type Grant, type Permission } from './permissions.js';
+import { API_KEY_PATTERN, generateApiKey, generateRuntimeToken, hashSecret, RUNTIME_TOKEN_PATTERN } from './secrets.js';
+import { nowMicros, type Micros } from './time.js';
+import { newId } from './uuid.js';
+
+/** Who is calling the public API: one project, and what its key may do there. */
+export interface Principal extends Grant {
+  projectId: string;
+  keyId: string;
+}
+
+/** Stands in for `creator_id` on keys made by the CLI or at first start, before there are users. */
+export const SYSTEM_CREATOR_ID = '00000000-0000-0000-0000-000000000000';
+
+/** The principal behind an API key value, or undefined if it is unknown, revoked or expired. */
+export async function authenticateApiKey(db: Db, value: string, now: Micros = nowMicros()): Promise<Principal | undefined> {
+  if (!API_KEY_PATTERN.test(value)) return undefined;
+  const row = await findApiKeyByHash(db, hashSecret(value));
+  if (row === undefined || row.revoked_at !== null) return undefined;
+  if (row.expires_at !== null && row.expires_at <= now) return undefined;
+  const permissions =
+    row.restricted === 1 ? new Set((JSON.parse(row.permissions ?? '[]') as string[]).filter(isPermission)) : null;
+  return { projectId: row.project_id, keyId: row.id, permissions };
+}
+
+export async function authenticateRuntimeToken(db: Db, value: string): Promise<{ tokenId: string } | undefined> {
+  if (!RUNTIME_TOKEN_PATTERN.test(value)) return undefined;
+  const row = await findRuntimeTokenByHash(db, hashSecret(value));
+  if (row === undefined || row.revoked_at !== null) return undefined;
+  return { tokenId: row.id };
+}
+
+export interface NewApiKeyInput {
+  projectId: string;
+  name: string;
+  /** Omitted or null: an unrestricted key. */
+  permissions?: Permission[] | null;
+  expiresAt?: Micros | null;
+}
+
+export interface CreatedCredential {
+  id: string;
+  name: string;
+  /** Shown once; only its hash is kept. */
+  value: string;
+  last_four_digits: string;
+}
+
+export async function createApiKey(db: Db, input: NewApiKeyInput): Promise<CreatedCredential & { project_id: string }> {
+  if ((await findProject(db, input.projectId)) === undefined) {
+    throw errors.projectNotFound(input.projectId);
+  }
+  const secret = generateApiKey();
+  const restricted = input.permissions !== undefined && input.permissions !== null;
+  const row = {
+    id: newId(),
+    project_id: input.projectId,
+    name: input.name,
+    key_hash: secret.hash,
+    last_four_digits: secret.lastFour,
+    restricted: restricted ? 1 : 0,
+    permissions: restricted ? JSON.stringify([...new Set(input.permissions)]) : null,
+    creator_id: SYSTEM_CREATOR_ID,
+    expires_at: input.expiresAt ?? null,
+    revoked_at: null,
+    created_date: nowMicros(),
+  };
+  await insertApiKey(db, row);
+  return { id: row.id, name: row.name, value: secret.value, last_four_digits: secret.lastFour, project_id: row.project_id };
+}
+
+/** Revokes at once: the next request with the key is a 401. False if there was no live key. */
+export async function revokeApiKey(db: Db, keyId: string): Promise<boolean> {
+  return revokeApiKeyRow(db, keyId, nowMicros());
+}
+
+export async function createRuntimeToken(db: Db, name: string): Promise<CreatedCredential> {
+  const secret = generateRuntimeToken();
+  const row = { id: newId(), name, token_hash: secret.hash, revoked_at: null, created_date: nowMicros() };
+  await insertRuntimeToken(db, row);
+  return { id: row.id, name, value: secret.value, last_four_digits: secret.lastFour };
+}

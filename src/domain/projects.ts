@@ -1,0 +1,31 @@
+import type { Db } from '../store/database.js';
+import { countProjects, insertProject, type ProjectRow } from '../store/projects-repo.js';
+import { createApiKey, createRuntimeToken, type CreatedCredential } from './credentials.js';
+import { nowMicros } from './time.js';
+import { newId } from './uuid.js';
+
+export async function createProject(db: Db, name: string): Promise<ProjectRow> {
+  const row = { id: newId(), name, created_date: nowMicros() };
+  await insertProject(db, row);
+  return row;
+}
+
+export interface Bootstrap {
+  project: ProjectRow;
+  apiKey: CreatedCredential;
+  runtimeToken: CreatedCredential;
+}
+
+/**
+ * On an empty store, creates the "Default" project with an unrestricted API key and a runtime
+ * token, so a first start is usable at once. Does nothing on a store that has any project.
+ */
+export async function bootstrapEmptyStore(db: Db): Promise<Bootstrap | undefined> {
+  return db.transaction().execute(async (trx) => {
+    if ((await countProjects(trx)) > 0) return undefined;
+    const project = await createProject(trx, 'Default');
+    const apiKey = await createApiKey(trx, { projectId: project.id, name: 'Default key' });
+    const runtimeToken = await createRuntimeToken(trx, 'Default runtime');
+    return { project, apiKey, runtimeToken };
+  });
+}

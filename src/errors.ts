@@ -1,0 +1,65 @@
+/**
+ * The one error type domain and HTTP code throw. The error handler renders it as Diga's
+ * `ErrorResponseSchema`: `{"status":"error","error_code":…,"message":…}`.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly errorCode: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Error codes and messages, taken from Diga's reference where it names them. */
+export const errors = {
+  invalidApiKey: () =>
+    new ApiError(401, 'INVALID_API_KEY', 'Invalid or missing API key', { 'www-authenticate': 'Bearer' }),
+  invalidRuntimeToken: () =>
+    new ApiError(401, 'INVALID_RUNTIME_TOKEN', 'Invalid or missing runtime token', {
+      'www-authenticate': 'Bearer',
+    }),
+  missingPermissions: (action: string) =>
+    new ApiError(403, 'MISSING_PERMISSIONS', `Missing required permissions to ${action}`),
+  callNotFound: (callId: string) => new ApiError(404, 'CALL_NOT_FOUND', `Call ${callId} not found`),
+  projectNotFound: (projectId: string) =>
+    new ApiError(404, 'PROJECT_NOT_FOUND', `Project with id ${projectId} not found`),
+  routeNotFound: () => new ApiError(404, 'NOT_FOUND', 'Not Found'),
+  methodNotAllowed: (allow: string) =>
+    new ApiError(405, 'METHOD_NOT_ALLOWED', 'Method Not Allowed', { allow }),
+  eventConflict: (eventId: string, index: number) =>
+    new ApiError(
+      409,
+      'EVENT_ID_CONFLICT',
+      `Event ${eventId} (events[${index}]) was already recorded with different content`,
+    ),
+  payloadTooLarge: () => new ApiError(413, 'PAYLOAD_TOO_LARGE', 'Request body is too large'),
+  unsupportedMediaType: (type: string) =>
+    new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Unsupported media type: ${type}`),
+  internal: () => new ApiError(500, 'INTERNAL_SERVER_ERROR', 'Error: Internal Server Error'),
+  serviceUnavailable: (message: string) =>
+    new ApiError(503, 'SERVICE_UNAVAILABLE', message, { 'retry-after': '1' }),
+} as const;
+
+/**
+ * A FastAPI/pydantic v2 validation issue, as found in `HTTPValidationError.detail`.
+ * `loc` starts with where the value came from: "path", "query", "header" or "body".
+ */
+export interface ValidationIssue {
+  type: string;
+  loc: (string | number)[];
+  msg: string;
+  input: unknown;
+  ctx?: Record<string, unknown>;
+}
+
+/** Thrown for a request that fails validation; rendered as a 422 `HTTPValidationError`. */
+export class RequestValidationError extends Error {
+  constructor(readonly issues: ValidationIssue[]) {
+    super('Request validation failed');
+    this.name = 'RequestValidationError';
+  }
+}

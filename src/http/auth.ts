@@ -1,0 +1,56 @@
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { errors } from '../errors.js';
+import { authenticateApiKey, authenticateRuntimeToken, type Principal } from '../domain/credentials.js';
+import { allows, type Permission } from '../domain/permissions.js';
+import type { Db } from '../store/database.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/**
+ * The credential in `Authorization: Bearer <value>`, as FastAPI's HTTPBearer reads it: the
+ * scheme is case-insensitive and separated from the value by whitespace.
+ */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return undefined;
+  const match = /^\s*(\S+)\s+(\S+)\s*$/.exec(header);
+  if (!match || match[1]?.toLowerCase() !== 'bearer') return undefined;
+  return match[2];
+}
+
+/**
+ * onRequest hook for the public API: runs before body parsing and validation, so a request
+ * without a valid key is a 401 whatever else is wrong with it, and one without the permission
+ * a 403. `action` completes Diga's message "Missing required permissions to …".
+ */
+export function requireApiKey(db: Db, permission: Permission, action: string): onRequestHookHandler {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const token = bearerToken(request);
+    const principal = token === undefined ? undefined : await authenticateApiKey(db, token);
+    if (principal === undefined) throw errors.invalidApiKey();
+    // Responses to an authenticated caller hold that project's data: never cache them.
+    reply.header('cache-control', 'no-store');
+    if (!allows(principal, permission)) throw errors.missingPermissions(action);
+    request.principal = principal;
+  };
+}
+
+/** onRequest hook for the voice runtime's internal API: a runtime token, never a project key. */
+export function requireRuntimeToken(db: Db): onRequestHookHandler {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const token = bearerToken(request);
+    const runtime = token === undefined ? undefined : await authenticateRuntimeToken(db, token);
+    if (runtime === undefined) throw errors.invalidRuntimeToken();
+    reply.header('cache-control', 'no-store');
+  };
+}
+
+/** The principal an authenticated route's hook established. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (request.principal === undefined) throw new Error('route is missing its requireApiKey hook');
+  return request.principal;
+}

@@ -1,0 +1,7 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { RouteDeps } from '../../route-deps.js';
+import { getCallRoute } from './get.js';
+
+export const callRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
+  await app.register(getCallRoute, deps);
+};

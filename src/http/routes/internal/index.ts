@@ -1,0 +1,7 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { RouteDeps } from '../../route-deps.js';
+import { ingestEventsRoute } from './events.js';
+
+export const internalRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
+  await app.register(ingestEventsRoute, deps);
+};

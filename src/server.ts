@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { bootstrapEmptyStore, type Bootstrap } from './domain/projects.js';
+import { openStore, type Store } from './store/database.js';
+import { migrateToLatest, pendingMigrations } from './store/migrate.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  address: string;
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the store. */
+  stop(): Promise<void>;
+}
+
+/** config → store → migrate → bootstrap → app → listen. */
+export async function startServer(config: Config, out: NodeJS.WritableStream = process.stdout): Promise<RunningServer> {
+  const store = openStore(config.databaseUrl);
+  try {
+    if (config.autoMigrate) await migrateToLatest(store.db);
+    const pending = await pendingMigrations(store.db);
+    if (pending.length > 0) {
+      throw new Error(`The store lacks migrations ${pending.join(', ')}: run \`diga-api migrate\` first.`);
+    }
+    const created = config.bootstrap ? await bootstrapEmptyStore(store.db) : undefined;
+
+    const app = await buildApp({
+      db: store.db,
+      bodyLimit: config.bodyLimit,
+      logger: {
+        level: config.logLevel,
+        redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+      },
+    });
+    const address = await app.listen({ host: config.host, port: config.port });
+    if (created) out.write(firstStartBanner(created, address));
+    app.log.info({ store: store.description }, 'diga-api ready');
+
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        const grace = setTimeout(() => app.server.closeAllConnections(), config.shutdownGraceMs);
+        grace.unref();
+        app.server.closeIdleConnections();
+        await app.close();
+        clearTimeout(grace);
+        await store.close();
+      })());
+    return { app, store, address, stop };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+function firstStartBanner({ project, apiKey, runtimeToken }: Bootstrap, address: string): string {
+  return [
+    '',
+    'diga-api: this store was empty, so it now has a project, an API key and a runtime token.',
+    'The key and the token are shown this once; only their hashes are kept.',
+    '',
+    `  project        ${project.id}  (${project.name})`,
+    `  API key        ${apiKey.value}`,
+    `  runtime token  ${runtimeToken.value}`,
+    '',
+    'Fill it with simulated calls:   npx diga-api demo --calls 1000',
+    'Then read one:',
+    `  curl -H "Authorization: Bearer ${apiKey.value}" ${address}/v1/call/<call id>`,
+    '',
+  ].join('\n');
+}

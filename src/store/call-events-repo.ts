@@ -1,0 +1,55 @@
+import type { Db } from './database.js';
+import type { CallEventsTable } from './schema.js';
+
+export type CallEventRow = CallEventsTable;
+
+// Well under SQLite's and PostgreSQL's bound-parameter limits.
+const CHUNK = 500;
+
+/** Stored payloads of the events among `eventIds` that are already recorded. */
+export async function findEventPayloads(db: Db, eventIds: string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (const ids of chunks(eventIds)) {
+    const rows = await db.selectFrom('call_events').select(['event_id', 'payload']).where('event_id', 'in', ids).execute();
+    for (const row of rows) found.set(row.event_id, row.payload);
+  }
+  return found;
+}
+
+/** The project each of the given calls was first reported under, for calls with any event. */
+export async function findCallOwners(db: Db, callIds: string[]): Promise<Map<string, string>> {
+  const owners = new Map<string, string>();
+  for (const ids of chunks(callIds)) {
+    const rows = await db
+      .selectFrom('call_events')
+      .select(['call_id', 'project_id'])
+      .distinct()
+      .where('call_id', 'in', ids)
+      .execute();
+    for (const row of rows) owners.set(row.call_id, row.project_id);
+  }
+  return owners;
+}
+
+export async function insertEvents(db: Db, rows: CallEventRow[]): Promise<void> {
+  for (const batch of chunks(rows, 100)) await db.insertInto('call_events').values(batch).execute();
+}
+
+/** Every event of a call that bears on its state (all but transcript messages), as stored. */
+export async function lifecycleEventsOf(
+  db: Db,
+  callId: string,
+): Promise<Pick<CallEventRow, 'event_id' | 'payload'>[]> {
+  return db
+    .selectFrom('call_events')
+    .select(['event_id', 'payload'])
+    .where('call_id', '=', callId)
+    .where('type', '!=', 'call.message')
+    .execute();
+}
+
+export function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,36 @@
+import type { Db } from './database.js';
+import type { CallsTable } from './schema.js';
+
+export type CallRow = CallsTable;
+
+/** A call joined with its contact: everything CallResponse shows. */
+export interface CallWithContact extends CallRow {
+  contact_created_date: number;
+  contact_identifier: string;
+  contact_type: string;
+}
+
+export async function upsertCall(db: Db, row: CallRow): Promise<void> {
+  const { id: _id, ...changes } = row;
+  await db
+    .insertInto('calls')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doUpdateSet(changes))
+    .execute();
+}
+
+/** One call of one project; another project's call is as absent as a missing one. */
+export async function findCall(db: Db, projectId: string, callId: string): Promise<CallWithContact | undefined> {
+  return db
+    .selectFrom('calls')
+    .innerJoin('contacts', 'contacts.id', 'calls.contact_id')
+    .selectAll('calls')
+    .select([
+      'contacts.created_date as contact_created_date',
+      'contacts.identifier as contact_identifier',
+      'contacts.contact_type as contact_type',
+    ])
+    .where('calls.id', '=', callId)
+    .where('calls.project_id', '=', projectId)
+    .executeTakeFirst();
+}

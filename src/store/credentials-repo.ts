@@ -1,0 +1,32 @@
+import type { Db } from './database.js';
+import type { ApiKeysTable, RuntimeTokensTable } from './schema.js';
+
+export type ApiKeyRow = ApiKeysTable;
+export type RuntimeTokenRow = RuntimeTokensTable;
+
+export async function insertApiKey(db: Db, row: ApiKeyRow): Promise<void> {
+  await db.insertInto('api_keys').values(row).execute();
+}
+
+export async function findApiKeyByHash(db: Db, keyHash: string): Promise<ApiKeyRow | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+}
+
+/** Revokes a key; false when there is no such unrevoked key. */
+export async function revokeApiKey(db: Db, id: string, at: number): Promise<boolean> {
+  const result = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: at })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function insertRuntimeToken(db: Db, row: RuntimeTokenRow): Promise<void> {
+  await db.insertInto('runtime_tokens').values(row).execute();
+}
+
+export async function findRuntimeTokenByHash(db: Db, tokenHash: string): Promise<RuntimeTokenRow | undefined> {
+  return db.selectFrom('runtime_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}

@@ -1,0 +1,31 @@
+import type { Db } from './database.js';
+
+export interface ProjectRow {
+  id: string;
+  name: string;
+  created_date: number;
+}
+
+export async function insertProject(db: Db, row: ProjectRow): Promise<void> {
+  await db.insertInto('projects').values(row).execute();
+}
+
+export async function findProject(db: Db, id: string): Promise<ProjectRow | undefined> {
+  return db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function countProjects(db: Db): Promise<number> {
+  const row = await db.selectFrom('projects').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function firstProject(db: Db): Promise<ProjectRow | undefined> {
+  return db.selectFrom('projects').selectAll().orderBy('created_date').orderBy('id').limit(1).executeTakeFirst();
+}
+
+/** Which of the given project ids exist. */
+export async function existingProjectIds(db: Db, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('projects').select('id').where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
+}

@@ -1,0 +1,119 @@
+
+
+/**
+ * Row types of every table, as Kysely sees them. Instants are whole microseconds since the
+ * epoch (see domain/time.ts); JSON columns hold serialized text.
+ */
+export interface Database {
+  projects: ProjectsTable;
+  api_keys: ApiKeysTable;
+  runtime_tokens: RuntimeTokensTable;
+  agents: AgentsTable;
+  agent_versions: AgentVersionsTable;
+  phone_registers: PhoneRegistersTable;
+  contacts: ContactsTable;
+  calls: CallsTable;
+  call_events: CallEventsTable;
+  call_messages: CallMessagesTable;
+}
+
+
+export interface ProjectsTable {
+  id: string;
+  name: string;
+  created_date: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  project_id: string;
+  name: string;
+  key_hash: string;
+  last_four_digits: string;
+  restricted: number;
+  /** JSON array of permissions; null when unrestricted. */
+  permissions: string | null;
+  creator_id: string;
+  expires_at: number | null;
+  revoked_at: number | null;
+  created_date: number;
+}
+
+export interface RuntimeTokensTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  revoked_at: number | null;
+  created_date: number;
+}
+
+export interface AgentsTable {
+  id: string;
+  project_id: string;
+  name: string;
+  created_date: number;
+}
+
+export interface AgentVersionsTable {
+  id: string;
+  project_id: string;
+  agent_id: string;
+  name: string | null;
+  created_date: number;
+}
+
+export interface PhoneRegistersTable {
+  id: string;
+  project_id: string;
+  /** An E.164 number or a SIP identifier. */
+  number: string;
+  created_date: number;
+}
+
+export interface ContactsTable {
+  id: string;
+  project_id: string;
+  contact_type: string;
+  identifier: string;
+  created_date: number;
+}
+
+export interface CallsTable {
+  id: string;
+  project_id: string;
+  status: string;
+  type: string;
+  contact_id: string;
+  agent_id: string | null;
+  agent_version_id: string | null;
+  phone_register_id: string | null;
+  recording_url: string | null;
+  start_time: number | null;
+  end_time: number | null;
+  duration: number | null;
+  end_reason: string | null;
+  dynamic_variables: string | null;
+  created_date: number;
+  updated_at: number;
+}
+
+export interface CallEventsTable {
+  event_id: string;
+  project_id: string;
+  call_id: string;
+  type: string;
+  occurred_at: number;
+  /** The event's canonical JSON: what a replay is compared against. */
+  payload: string;
+  received_at: number;
+}
+
+export interface CallMessagesTable {
+  id: string;
+  project_id: string;
+  call_id: string;
+  role: string;
+  content: string | null;
+  tool_call: string | null;
+  created_date: number;
+}

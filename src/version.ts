@@ -1,0 +1,16 @@
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+function findVersion(): string {
+  for (const path of ['../package.json', '../../package.json']) {
+    try {
+      return (require(path) as { version: string }).version;
+    } catch {
+      // running from src/ (tsx) or dist/src/ (built): one of the two exists
+    }
+  }
+  return '0.0.0';
+}
+
+export const VERSION = findVersion();

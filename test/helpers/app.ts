@@ -1,0 +1,68 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { createApiKey, createRuntimeToken } from '../../src/domain/credentials.js';
+import type { Permission } from '../../src/domain/permissions.js';
+import { createProject } from '../../src/domain/projects.js';
+import { openStore, type Store } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
+import { assertMatchesSeed, schemaForStatus } from './contract.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  store: Store;
+  /** Two projects, each with an unrestricted key, so isolation can be checked everywhere. */
+  projectA: string;
+  projectB: string;
+  keyA: string;
+  keyB: string;
+  runtimeToken: string;
+  keyFor(projectId: string, permissions: Permission[] | null, expiresAt?: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The app over a fresh, migrated in-memory store. */
+export async function buildTestApp(options: { logger?: object } = {}): Promise<TestApp> {
+  const store = openStore(':memory:');
+  await migrateToLatest(store.db);
+  const projectA = (await createProject(store.db, 'Project A')).id;
+  const projectB = (await createProject(store.db, 'Project B')).id;
+  const keyA = (await createApiKey(store.db, { projectId: projectA, name: 'A' })).value;
+  const keyB = (await createApiKey(store.db, { projectId: projectB, name: 'B' })).value;
+  const runtimeToken = (await createRuntimeToken(store.db, 'test runtime')).value;
+  const app = await buildApp({ db: store.db, logger: options.logger ?? false });
+  return {
+    app,
+    store,
+    projectA,
+    projectB,
+    keyA,
+    keyB,
+    runtimeToken,
+    keyFor: async (projectId, permissions, expiresAt) =>
+      (await createApiKey(store.db, { projectId, name: 'test', permissions, expiresAt: expiresAt ?? null })).value,
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+/** GET /v1/call/{id}, asserting that whatever came back is valid against the seed. */
+export async function getCallAs(app: FastifyInstance, key: string | undefined, id: string): Promise<LightMyRequestResponse> {
+  const response = await app.inject({
+    method: 'GET',
+    url: `/v1/call/${id}`,
+    headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
+  });
+  assertMatchesSeed(schemaForStatus(response.statusCode), response.json());
+  return response;
+}
+
+export async function postEvents(app: FastifyInstance, token: string, events: unknown[]): Promise<LightMyRequestResponse> {
+  return app.inject({
+    method: 'POST',
+    url: '/internal/v1/events',
+    headers: { authorization: `Bearer ${token}` },
+    payload: { events },
+  });
+}
