@@ -1,11 +1,11 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Nullable, StringEnum } from '../../lib/typebox.js';
 
 /**
  * What the voice runtime reports about a call: the ingestion API's request body. The schema
  * validates the HTTP body and documents the internal API; ingestEvents takes its Static type.
  */
 const Uuid = (description: string) => Type.String({ format: 'uuid', description });
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const CallTypeValues = ['inbound', 'outbound'] as const;
 export const ChannelValues = ['call', 'web'] as const;
@@ -29,7 +29,7 @@ const Contact = Type.Object(
       maxLength: 255,
       description: 'E.164 phone number for `call` contacts, browser id for `web` contacts',
     }),
-    contact_type: Type.Union(ChannelValues.map((v) => Type.Literal(v))),
+    contact_type: StringEnum(ChannelValues),
   },
   { additionalProperties: false },
 );
@@ -37,7 +37,7 @@ const Contact = Type.Object(
 const JsonObject = Type.Record(Type.String(), Type.Unknown());
 
 export const CallCreatedData = Type.Object({
-  type: Type.Union(CallTypeValues.map((v) => Type.Literal(v))),
+  type: StringEnum(CallTypeValues),
   contact: Contact,
   agent_id: Type.Optional(Nullable(Uuid('Agent that handled the call'))),
   agent_version_id: Type.Optional(Nullable(Uuid('Agent version that handled the call'))),
@@ -46,7 +46,7 @@ export const CallCreatedData = Type.Object({
 });
 
 export const CallEndedData = Type.Object({
-  outcome: Type.Union(OutcomeValues.map((v) => Type.Literal(v))),
+  outcome: StringEnum(OutcomeValues),
   end_reason: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
 });
 
@@ -55,7 +55,7 @@ export const RecordingReadyData = Type.Object({
 });
 
 export const CallMessageData = Type.Object({
-  role: Type.Union(MessageRoleValues.map((v) => Type.Literal(v))),
+  role: StringEnum(MessageRoleValues),
   content: Type.Optional(Nullable(Type.String({ maxLength: 100_000 }))),
   tool_call: Type.Optional(Nullable(JsonObject)),
 });

@@ -2,20 +2,22 @@ import { errors } from '../../errors.js';
 import type { Db } from '../../store/database.js';
 import { findCall, type CallWithContact } from '../../store/calls-repo.js';
 import { formatInstant } from '../time.js';
+import type { CallStatus } from './fold.js';
+import type { CreatedData } from './events.js';
 
 /** A call as Diga's CallResponse shows it: every key present, absent values as null. */
 export interface CallView {
   id: string;
   agent_id: string | null;
   agent_version_id: string | null;
-  status: string;
+  status: CallStatus;
   recording_url: string | null;
   start_time: string | null;
   end_time: string | null;
   duration: number | null;
-  type: string;
+  type: CreatedData['type'];
   end_reason: string | null;
-  contact: { id: string; created_date: string; identifier: string; contact_type: string };
+  contact: { id: string; created_date: string; identifier: string; contact_type: CreatedData['contact']['contact_type'] };
   phone_register_id: string | null;
   dynamic_variables: Record<string, unknown> | null;
   created_date: string;
@@ -33,18 +35,18 @@ export function toCallView(row: CallWithContact): CallView {
     id: row.id,
     agent_id: row.agent_id,
     agent_version_id: row.agent_version_id,
-    status: row.status,
+    status: row.status as CallStatus,
     recording_url: row.recording_url,
     start_time: row.start_time === null ? null : formatInstant(row.start_time),
     end_time: row.end_time === null ? null : formatInstant(row.end_time),
     duration: row.duration,
-    type: row.type,
+    type: row.type as CallView['type'],
     end_reason: row.end_reason,
     contact: {
       id: row.contact_id,
       created_date: formatInstant(row.contact_created_date),
       identifier: row.contact_identifier,
-      contact_type: row.contact_type,
+      contact_type: row.contact_type as CallView['contact']['contact_type'],
     },
     phone_register_id: row.phone_register_id,
     dynamic_variables: row.dynamic_variables === null ? null : (JSON.parse(row.dynamic_variables) as Record<string, unknown>),

@@ -1,20 +1,15 @@
 import { Type } from '@sinclair/typebox';
+import { StringEnum } from '../../lib/typebox.js';
 
 /** CallResponse and the schemas it embeds, mirroring spec/get-call-by-id.md field for field. */
 const meta = (title: string, description: string) => ({ title, description });
 
-export const CallStatusSchema = Type.Union(
-  ['dialing', 'in_progress', 'completed', 'failed', 'transferred', 'no_answer'].map((s) => Type.Literal(s)),
+export const CallStatusSchema = StringEnum(
+  ['dialing', 'in_progress', 'completed', 'failed', 'transferred', 'no_answer'],
   { $id: 'CallStatus', title: 'CallStatus' },
 );
-export const CallTypeSchema = Type.Union(['inbound', 'outbound'].map((s) => Type.Literal(s)), {
-  $id: 'CallType',
-  title: 'CallType',
-});
-export const ChannelSchema = Type.Union(['call', 'web'].map((s) => Type.Literal(s)), {
-  $id: 'Channel',
-  title: 'Channel',
-});
+export const CallTypeSchema = StringEnum(['inbound', 'outbound'], { $id: 'CallType', title: 'CallType' });
+export const ChannelSchema = StringEnum(['call', 'web'], { $id: 'Channel', title: 'Channel' });
 
 export const ContactResponseSchema = Type.Object(
   {
