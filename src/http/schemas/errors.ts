@@ -3,11 +3,13 @@ import { Type } from '@sinclair/typebox';
 /** Diga's error envelope and FastAPI's validation-error shape, as the seed defines them. */
 export const ErrorResponseSchema = Type.Object(
   {
-    status: Type.String({
-      title: 'Status',
-      description: "Status of the response, always 'error' for error responses",
-      default: 'error',
-    }),
+    status: Type.Optional(
+      Type.String({
+        title: 'Status',
+        description: "Status of the response, always 'error' for error responses",
+        default: 'error',
+      }),
+    ),
     error_code: Type.String({
       title: 'Error Code',
       description: 'Machine-readable error code in SCREAMING_SNAKE_CASE format',
@@ -27,7 +29,6 @@ export const ErrorResponseSchema = Type.Object(
     $id: 'ErrorResponseSchema',
     title: 'ErrorResponseSchema',
     description: 'Standard error response format for all API errors.',
-    required: ['error_code', 'message'],
   },
 );
 

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { buildApp } from '../src/app.js';
+import { openStore } from '../src/store/database.js';
+import { runCli, tempDir } from './helpers/processes.js';
+
+describe('diga-api CLI', () => {
+  const dir = tempDir();
+  const dbUrl = join(dir.path, 'cli.db');
+  const json = async (...args: string[]) => {
+    const result = await runCli([...args, '--database-url', dbUrl, '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.trim().split('\n');
+    assert.equal(lines.length, 1, `exactly one line on stdout: ${result.stdout}`);
+    return JSON.parse(lines[0] as string) as Record<string, unknown>;
+  };
+  let projectId: string;
+
+  before(async () => {
+    const migrated = await json('migrate');
+    assert.deepEqual(migrated.applied, ['0001-initial']);
+    projectId = (await json('projects', 'create', 'Clínica', 'Sonrisa')).id as string;
+  });
+  after(() => dir.remove());
+
+  test('migrate is idempotent', async () => {
+    assert.deepEqual(await json('migrate'), { applied: [], current: '0001-initial' });
+  });
+
+  test('projects create, keys create and revoke, runtime-tokens create', async () => {
+    const key = await json('keys', 'create', '--project', projectId, '--permissions', 'calls.view,messages.view', '--expires', '2030-01-01T00:00:00Z', '--name', 'reporting');
+    assert.match(key.value as string, /^sk-[0-9a-f]{64}$/);
+    assert.equal(key.last_four_digits, (key.value as string).slice(-4));
+    assert.deepEqual(key.permissions, ['calls.view', 'messages.view']);
+    assert.equal(key.restricted, true);
+    assert.equal(key.expiry_date, '2030-01-01T00:00:00Z');
+    const token = await json('runtime-tokens', 'create');
+    assert.match(token.value as string, /^rt-[0-9a-f]{64}$/);
+
+    // The key works against the API until revoked, and not after.
+    const store = openStore(dbUrl);
+    const app = await buildApp({ db: store.db });
+    try {
+      const ask = () => app.inject({ url: '/v1/call/00000000-0000-0000-0000-000000000000', headers: { authorization: `Bearer ${String(key.value)}` } });
+      assert.equal((await ask()).statusCode, 404);
+      assert.deepEqual(await json('keys', 'revoke', key.id as string), { id: key.id, revoked: true });
+      assert.equal((await ask()).statusCode, 401);
+    } finally {
+      await app.close();
+      await store.close();
+    }
+    const again = await runCli(['keys', 'revoke', key.id as string, '--database-url', dbUrl]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /not found or already revoked/);
+  });
+
+  test('demo fills the store through ingestion and prints call ids', async () => {
+    const out = await json('demo', '--calls', '40', '--project', projectId, '--seed', '7');
+    assert.equal(out.calls, 40);
+    assert.ok((out.events as number) > 40);
+    const ids = out.sample_call_ids as string[];
+    assert.equal(ids.length, 5);
+    const store = openStore(dbUrl);
+    try {
+      const statuses = await store.db.selectFrom('calls').select('status').distinct().where('project_id', '=', projectId).execute();
+      assert.ok(statuses.length >= 4, `several statuses: ${statuses.map((s) => s.status).join(', ')}`);
+      const found = await store.db.selectFrom('calls').select('id').where('id', 'in', ids).execute();
+      assert.equal(found.length, 5);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('bad arguments exit 2 with a clear message; --json keeps stdout one JSON object', async () => {
+    const cases: [string[], RegExp][] = [
+      [['keys', 'create'], /--project ID is required/],
+      [['keys', 'create', '--project', 'nope'], /--project must be a UUID/],
+      [['keys', 'create', '--project', projectId, '--permissions', 'calls.fly'], /unknown permission\(s\): calls.fly/],
+      [['keys', 'create', '--project', projectId, '--expires', 'tomorrow'], /--expires must be an ISO 8601/],
+      [['demo', '--calls', '0'], /--calls must be a whole number/],
+      [['demo', '--calls', 'many'], /--calls must be a whole number/],
+      [['frobnicate'], /unknown command/],
+      [['projects', 'create', '--bogus-flag'], /Unknown option/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runCli([...args, '--database-url', dbUrl, '--json']);
+      assert.equal(result.code, 2, args.join(' '));
+      assert.match(result.stderr, message);
+      assert.match(JSON.parse(result.stdout).error, message);
+    }
+  });
+
+  test('a project that does not exist is an error, exit 1', async () => {
+    const result = await runCli(['keys', 'create', '--project', '00000000-0000-4000-8000-000000000000', '--database-url', dbUrl]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /Project with id 00000000-0000-4000-8000-000000000000 not found/);
+  });
+});

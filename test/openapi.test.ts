@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { buildTestApp, type TestApp } from './helpers/app.js';
+import { seed } from './helpers/contract.js';
+
+type Json = Record<string, unknown>;
+
+/**
+ * Asserts that `ours` says everything `theirs` (the seed) says: same keys with the same values,
+ * recursively; arrays equal as sets. Where the seed puts title/description beside a $ref, the
+ * generator keeps only the $ref (OpenAPI 3.0 style), so those two siblings are not required.
+ */
+function assertCovers(theirs: unknown, ours: unknown, path: string): void {
+  if (Array.isArray(theirs)) {
+    assert.ok(Array.isArray(ours), `${path} is an array`);
+    assert.deepEqual([...(ours as unknown[])].map(String).sort(), [...theirs].map(String).sort(), path);
+    return;
+  }
+  if (theirs === null || typeof theirs !== 'object') {
+    assert.deepEqual(ours, theirs, path);
+    return;
+  }
+  assert.ok(ours !== null && typeof ours === 'object', `${path} is an object`);
+  const t = theirs as Json;
+  for (const [key, value] of Object.entries(t)) {
+    if ('$ref' in t && (key === 'title' || key === 'description')) continue;
+    if (key === 'example' || key === 'examples') continue;
+    assert.ok(key in (ours as Json), `${path}.${key} is present`);
+    assertCovers(value, (ours as Json)[key], `${path}.${key}`);
+  }
+}
+
+describe('OpenAPI document', () => {
+  let t: TestApp;
+  let doc: { openapi: string; paths: Record<string, Json>; components: { schemas: Json; securitySchemes: Json } };
+  before(async () => {
+    t = await buildTestApp();
+    const response = await t.app.inject('/openapi.json');
+    assert.equal(response.statusCode, 200);
+    doc = response.json();
+  });
+  after(() => t.close());
+
+  test('is OpenAPI 3.1 with the seed security scheme', () => {
+    assert.equal(doc.openapi, '3.1.0');
+    assert.deepEqual(doc.components.securitySchemes.CustomHTTPBearer, { type: 'http', scheme: 'bearer' });
+  });
+
+  test('GET /v1/call/{id} matches the seed operation', () => {
+    const theirs = seed.paths['/v1/call/{id}']?.get as Json;
+    const ours = doc.paths['/v1/call/{id}']?.get as Json;
+    assert.ok(ours, 'the operation is documented');
+    for (const key of ['operationId', 'summary', 'description', 'tags', 'security']) {
+      assert.deepEqual(ours[key], theirs[key], key);
+    }
+    const [param] = ours.parameters as Json[];
+    const [seedParam] = theirs.parameters as Json[];
+    assert.deepEqual(
+      { name: param?.name, in: param?.in, required: param?.required, description: param?.description },
+      { name: seedParam?.name, in: seedParam?.in, required: seedParam?.required, description: seedParam?.description },
+    );
+    assert.deepEqual((param?.schema as Json).format, 'uuid');
+    assert.deepEqual((param?.schema as Json).type, 'string');
+    const responses = theirs.responses as Record<string, Json>;
+    for (const [status, response] of Object.entries(responses)) {
+      const mine = (ours.responses as Record<string, Json>)[status];
+      assert.ok(mine, `response ${status} is documented`);
+      assert.equal(mine.description, response.description, `response ${status} description`);
+      assertCovers((response.content as Json)['application/json'], (mine.content as Json)['application/json'], `responses.${status}`);
+    }
+  });
+
+  test('every schema the seed defines is there and says what the seed says', () => {
+    for (const [name, schema] of Object.entries(seed.components.schemas)) {
+      assert.ok(name in doc.components.schemas, `${name} is in components.schemas`);
+      assertCovers(schema, doc.components.schemas[name], name);
+    }
+  });
+
+  test('the internal API is documented under its own tag', () => {
+    const ingest = doc.paths['/internal/v1/events']?.post as Json;
+    assert.deepEqual(ingest.tags, ['Internal: voice runtime']);
+    assert.deepEqual(ingest.security, [{ RuntimeToken: [] }]);
+  });
+
+  test('/docs serves an interactive reference', async () => {
+    const response = await t.app.inject('/docs/');
+    assert.equal(response.statusCode, 200);
+    assert.match(response.body, /swagger-ui/i);
+  });
+});
