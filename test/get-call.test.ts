@@ -21,7 +21,7 @@ describe('GET /v1/call/{id}', () => {
         agent_id: randomUUID(),
         agent_version_id: randomUUID(),
         phone_register_id: randomUUID(),
-        dynamic_variables: { customer_name: 'Lucía', nested: { a: [1, 2] } },
+        dynamic_variables: { customer_name: 'Lucía', appointment: '2026-12-01', nested: { b: 1, a: [1, 2] } },
       }),
       call.answered(4),
       call.message(6, 'assistant', 'Hola, ¿en qué puedo ayudarle?'),
@@ -50,7 +50,11 @@ describe('GET /v1/call/{id}', () => {
     assert.equal(body.duration, 60, 'whole seconds from answer to end');
     assert.equal(body.end_reason, 'customer_hangup');
     assert.equal(body.recording_url, `https://recordings.example/${callId}.mp3`);
-    assert.deepEqual(body.dynamic_variables, { customer_name: 'Lucía', nested: { a: [1, 2] } });
+    assert.equal(
+      JSON.stringify(body.dynamic_variables),
+      '{"customer_name":"Lucía","appointment":"2026-12-01","nested":{"b":1,"a":[1,2]}}',
+      'dynamic variables come back as given, in their order',
+    );
     assert.deepEqual(Object.keys(body.contact), ['id', 'created_date', 'identifier', 'contact_type']);
     assert.equal(body.contact.identifier, '+34600111222');
     assert.equal(body.contact.contact_type, 'call');

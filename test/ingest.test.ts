@@ -55,6 +55,17 @@ describe('POST /internal/v1/events', () => {
     assert.equal(replay.json().results[0].status, 'duplicate');
   });
 
+  test('a replay with its keys in another order is the same event', async () => {
+    const call = callEvents(t.projectA);
+    const created = call.created(0, { dynamic_variables: { a: 1, b: { c: 2, d: 3 } } });
+    await postEvents(t.app, t.runtimeToken, [created]);
+    const reordered = JSON.parse(JSON.stringify({ data: created.data, type: created.type, occurred_at: created.occurred_at, call_id: created.call_id, project_id: created.project_id, event_id: created.event_id }));
+    reordered.data.dynamic_variables = { b: { d: 3, c: 2 }, a: 1 };
+    const replay = await postEvents(t.app, t.runtimeToken, [reordered]);
+    assert.equal(replay.statusCode, 200, replay.body);
+    assert.equal(replay.json().results[0].status, 'duplicate');
+  });
+
   test('the same event_id with other content rejects the whole batch', async () => {
     const call = callEvents(t.projectA);
     const ended = call.ended(60, 'completed');

@@ -87,9 +87,12 @@ export function canonicalEvent(event: RuntimeEvent): CallEvent {
   }
 }
 
-/** The stored form of an event: what a replay of the same event_id must match byte for byte. */
+/**
+ * The stored form of an event. Objects keep the order the runtime sent (dynamic variables come
+ * back to customers as they were given); sameEventContent compares regardless of key order.
+ */
 export function eventPayload(event: CallEvent): string {
-  return stableStringify({
+  return JSON.stringify({
     project_id: event.projectId,
     call_id: event.callId,
     type: event.type,
@@ -114,6 +117,11 @@ export function eventFromPayload(eventId: string, payload: string): CallEvent {
     type: p.type,
     data: p.data,
   } as CallEvent;
+}
+
+/** Whether two stored payloads describe the same event: equal content, in any key order. */
+export function sameEventContent(a: string, b: string): boolean {
+  return a === b || stableStringify(JSON.parse(a)) === stableStringify(JSON.parse(b));
 }
 
 /** JSON with object keys sorted at every depth, so equal content gives equal text. */

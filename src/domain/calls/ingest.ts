@@ -8,7 +8,7 @@ import { insertMessages } from '../../store/messages-repo.js';
 import { nowMicros } from '../time.js';
 import { newId } from '../uuid.js';
 import type { RuntimeEvent } from './event-schema.js';
-import { canonicalEvent, eventFromPayload, eventPayload, type CallEvent } from './events.js';
+import { canonicalEvent, eventFromPayload, eventPayload, sameEventContent, type CallEvent } from './events.js';
 import { foldCallEvents } from './fold.js';
 
 export type EventOutcome = 'accepted' | 'duplicate';
@@ -40,7 +40,7 @@ export async function ingestEvents(db: Db, batch: readonly RuntimeEvent[]): Prom
       const payload = payloads[index] as string;
       const earlier = stored.get(event.eventId) ?? seenInBatch.get(event.eventId);
       if (earlier !== undefined) {
-        if (earlier !== payload) throw errors.eventConflict(event.eventId, index);
+        if (!sameEventContent(earlier, payload)) throw errors.eventConflict(event.eventId, index);
         return 'duplicate';
       }
       seenInBatch.set(event.eventId, payload);
