@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import type { RuntimeEvent } from '../src/domain/calls/event-schema.js';
+import { describeEachBackend } from './helpers/backends.js';
 import { buildTestApp, getCallAs, postEvents, type TestApp } from './helpers/app.js';
 
 /**
@@ -92,12 +93,12 @@ async function callAndTranscript(t: TestApp, callId: string): Promise<unknown> {
   return { call, messages };
 }
 
-describe('ingestion properties', () => {
+describeEachBackend('ingestion properties', (backend) => {
   let reference: TestApp;
   let shuffled: TestApp;
   before(async () => {
-    reference = await buildTestApp();
-    shuffled = await buildTestApp();
+    reference = await buildTestApp({ backend });
+    shuffled = await buildTestApp({ backend });
   });
   after(async () => {
     await reference.close();

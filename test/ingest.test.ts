@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, beforeEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, test } from 'node:test';
+import { describeEachBackend } from './helpers/backends.js';
 import { buildTestApp, getCallAs, postEvents, type TestApp } from './helpers/app.js';
 import { callEvents } from './helpers/events.js';
 
@@ -9,12 +10,12 @@ async function countRows(t: TestApp, table: 'call_events' | 'calls' | 'contacts'
   return Number(row.n);
 }
 
-describe('POST /internal/v1/events', () => {
+describeEachBackend('POST /internal/v1/events', (backend) => {
   let t: TestApp;
   beforeEach(async () => {
-    t = await buildTestApp();
+    t = await buildTestApp({ backend });
   });
-  after(() => t?.close());
+  afterEach(() => t.close());
 
   test('accepts a batch and reports each event', async () => {
     const call = callEvents(t.projectA);

@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { withDbInstants } from './dialect.js';
 import type { CallEventsTable } from './schema.js';
 
 export type CallEventRow = CallEventsTable;
@@ -32,7 +33,8 @@ export async function findCallOwners(db: Db, callIds: string[]): Promise<Map<str
 }
 
 export async function insertEvents(db: Db, rows: CallEventRow[]): Promise<void> {
-  for (const batch of chunks(rows, 100)) await db.insertInto('call_events').values(batch).execute();
+  const stored = rows.map((row) => withDbInstants(db, row, ['occurred_at', 'received_at']));
+  for (const batch of chunks(stored, 100)) await db.insertInto('call_events').values(batch).execute();
 }
 
 /** Every event of a call that bears on its state (all but transcript messages), as stored. */

@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { withDbInstants } from './dialect.js';
 import type { CallsTable } from './schema.js';
 
 export type CallRow = CallsTable;
@@ -11,10 +12,11 @@ export interface CallWithContact extends CallRow {
 }
 
 export async function upsertCall(db: Db, row: CallRow): Promise<void> {
-  const { id: _id, ...changes } = row;
+  const stored = withDbInstants(db, row, ['start_time', 'end_time', 'created_date', 'updated_at']);
+  const { id: _id, ...changes } = stored;
   await db
     .insertInto('calls')
-    .values(row)
+    .values(stored)
     .onConflict((oc) => oc.column('id').doUpdateSet(changes))
     .execute();
 }

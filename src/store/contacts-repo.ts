@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
+import { dbInstant, dialectOf } from './dialect.js';
 
 export interface ContactIdentity {
   projectId: string;
@@ -20,11 +21,15 @@ export async function upsertContact(db: Db, contact: ContactIdentity, seenAt: nu
       project_id: contact.projectId,
       contact_type: contact.contactType,
       identifier: contact.identifier,
-      created_date: seenAt,
+      created_date: dbInstant(db, seenAt),
     })
     .onConflict((oc) =>
       oc.columns(['project_id', 'contact_type', 'identifier']).doUpdateSet({
-        created_date: sql<number>`min(contacts.created_date, excluded.created_date)`,
+        // The earliest sighting wins, whatever order sightings arrive in.
+        created_date:
+          dialectOf(db) === 'postgres'
+            ? sql<number>`least(contacts.created_date, excluded.created_date)`
+            : sql<number>`min(contacts.created_date, excluded.created_date)`,
       }),
     )
     .returning('id')

@@ -1,11 +1,12 @@
 import type { Db } from './database.js';
+import { dbInstant, withDbInstants } from './dialect.js';
 import type { ApiKeysTable, RuntimeTokensTable } from './schema.js';
 
 export type ApiKeyRow = ApiKeysTable;
 export type RuntimeTokenRow = RuntimeTokensTable;
 
 export async function insertApiKey(db: Db, row: ApiKeyRow): Promise<void> {
-  await db.insertInto('api_keys').values(row).execute();
+  await db.insertInto('api_keys').values(withDbInstants(db, row, ['created_date', 'expires_at', 'revoked_at'])).execute();
 }
 
 export async function findApiKeyByHash(db: Db, keyHash: string): Promise<ApiKeyRow | undefined> {
@@ -16,7 +17,7 @@ export async function findApiKeyByHash(db: Db, keyHash: string): Promise<ApiKeyR
 export async function revokeApiKey(db: Db, id: string, at: number): Promise<boolean> {
   const result = await db
     .updateTable('api_keys')
-    .set({ revoked_at: at })
+    .set({ revoked_at: dbInstant(db, at) })
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
@@ -24,7 +25,7 @@ export async function revokeApiKey(db: Db, id: string, at: number): Promise<bool
 }
 
 export async function insertRuntimeToken(db: Db, row: RuntimeTokenRow): Promise<void> {
-  await db.insertInto('runtime_tokens').values(row).execute();
+  await db.insertInto('runtime_tokens').values(withDbInstants(db, row, ['created_date', 'revoked_at'])).execute();
 }
 
 export async function findRuntimeTokenByHash(db: Db, tokenHash: string): Promise<RuntimeTokenRow | undefined> {

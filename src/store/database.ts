@@ -1,45 +1,34 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Dialect } from './dialect.js';
+import { openPostgresStore, type PostgresOptions } from './postgres-store.js';
 import type { Database } from './schema.js';
+import { openSqliteStore } from './sqlite-store.js';
 
 export type Db = Kysely<Database>;
 
 export interface Store {
   db: Db;
+  dialect: Dialect;
   /** What the store is, for logs and banners: never includes credentials. */
   description: string;
   close(): Promise<void>;
 }
 
+export type StoreOptions = Partial<PostgresOptions>;
+
 /**
- * Opens the store a database URL names. SQLite is the embedded default: a file path,
- * `sqlite:PATH`, `file:PATH`, or `:memory:`.
+ * Opens the store a database URL names: `postgres://…` (or `postgresql://…`) for PostgreSQL;
+ * otherwise the embedded SQLite store, as a file path, `sqlite:PATH`, `file:PATH` or `:memory:`.
  */
-export function openStore(databaseUrl: string): Store {
-  if (/^postgres(ql)?:\/\//i.test(databaseUrl)) {
-    throw new Error('PostgreSQL stores are not supported by this build yet; use a SQLite path.');
-  }
+export function openStore(databaseUrl: string, options: StoreOptions = {}): Store {
+  if (isPostgresUrl(databaseUrl)) return openPostgresStore(databaseUrl, options);
   return openSqliteStore(sqlitePath(databaseUrl));
+}
+
+export function isPostgresUrl(databaseUrl: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(databaseUrl);
 }
 
 export function sqlitePath(databaseUrl: string): string {
   return databaseUrl.replace(/^(sqlite|file):(\/\/)?/i, '');
-}
-
-function openSqliteStore(path: string): Store {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new SQLite(path);
-  // WAL lets readers run beside the writer; FULL makes every acknowledged commit survive power loss.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return {
-    db,
-    description: path === ':memory:' ? 'SQLite (in memory)' : `SQLite ${path}`,
-    close: () => db.destroy(),
-  };
 }

@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { withDbInstants } from './dialect.js';
 
 export interface ProjectRow {
   id: string;
@@ -7,7 +8,7 @@ export interface ProjectRow {
 }
 
 export async function insertProject(db: Db, row: ProjectRow): Promise<void> {
-  await db.insertInto('projects').values(row).execute();
+  await db.insertInto('projects').values(withDbInstants(db, row, ['created_date'])).execute();
 }
 
 export async function findProject(db: Db, id: string): Promise<ProjectRow | undefined> {

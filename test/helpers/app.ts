@@ -5,6 +5,7 @@ import type { Permission } from '../../src/domain/permissions.js';
 import { createProject } from '../../src/domain/projects.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
+import { createTestDatabase, type BackendName } from './backends.js';
 import { assertMatchesSeed, schemaForStatus } from './contract.js';
 
 export interface TestApp {
@@ -20,9 +21,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The app over a fresh, migrated in-memory store. */
-export async function buildTestApp(options: { logger?: object } = {}): Promise<TestApp> {
-  const store = openStore(':memory:');
+/** The app over a fresh, migrated store: in-memory SQLite, or a throwaway PostgreSQL database. */
+export async function buildTestApp(options: { logger?: object; backend?: BackendName } = {}): Promise<TestApp> {
+  const database = await createTestDatabase(options.backend ?? 'sqlite');
+  const store = openStore(database.url);
   await migrateToLatest(store.db);
   const projectA = (await createProject(store.db, 'Project A')).id;
   const projectB = (await createProject(store.db, 'Project B')).id;
@@ -43,6 +45,7 @@ export async function buildTestApp(options: { logger?: object } = {}): Promise<T
     close: async () => {
       await app.close();
       await store.close();
+      await database.drop();
     },
   };
 }

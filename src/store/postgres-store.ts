@@ -1,0 +1,52 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Store } from './database.js';
+import { parsePostgresInstant } from './dialect.js';
+import type { Database } from './schema.js';
+
+export interface PostgresOptions {
+  /** Connections per process. */
+  poolSize: number;
+  /** Longest a statement may run before PostgreSQL cancels it. */
+  statementTimeoutMs: number;
+  /** Longest a request waits for a free connection (or a new one) before it fails. */
+  connectTimeoutMs: number;
+  /** Told about errors on idle connections, which must never crash the process. */
+  onPoolError: (error: Error) => void;
+}
+
+const TIMESTAMPTZ = 1184;
+const INT8 = 20;
+const JSON_OID = 114;
+const JSONB = 3802;
+
+/** Instants as microseconds, counts as numbers, JSON as its text: what the repositories expect. */
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === TIMESTAMPTZ) return parsePostgresInstant;
+    if (oid === INT8) return (text: string) => Number(text);
+    if (oid === JSON_OID || oid === JSONB) return (text: string) => text;
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+export function openPostgresStore(url: string, options: Partial<PostgresOptions> = {}): Store {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 2000,
+    idleTimeoutMillis: 30_000,
+    // Every session in UTC, so timestamptz text always ends in +00.
+    options: `-c TimeZone=UTC -c statement_timeout=${options.statementTimeoutMs ?? 5000}`,
+    types,
+  });
+  pool.on('error', options.onPoolError ?? (() => {}));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const { host, pathname } = new URL(url);
+  return {
+    db,
+    dialect: 'postgres',
+    description: `PostgreSQL ${host}${pathname}`,
+    close: () => db.destroy(),
+  };
+}
