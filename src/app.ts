@@ -5,6 +5,7 @@ import { registerErrorHandler } from './http/error-handler.js';
 import { registerNotFound } from './http/not-found.js';
 import { registerOpenApi } from './http/openapi.js';
 import { callRoutes } from './http/routes/calls/index.js';
+import { healthRoutes } from './http/routes/health.js';
 import { internalRoutes } from './http/routes/internal/index.js';
 import { callSchemas } from './http/schemas/calls.js';
 import { errorSchemas } from './http/schemas/errors.js';
@@ -48,5 +49,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const routeDeps = { db: deps.db };
   await app.register(callRoutes, routeDeps);
   await app.register(internalRoutes, routeDeps);
+  await app.register(healthRoutes, routeDeps);
   return app;
 }

@@ -7,8 +7,14 @@ export interface Config {
   port: number;
   databaseUrl: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Apply pending migrations at start (always on for the embedded SQLite store). */
+  /** Apply pending migrations at start: by default for the embedded SQLite store only. */
   autoMigrate: boolean;
+  /** PostgreSQL connections per process. */
+  poolSize: number;
+  /** Longest a PostgreSQL statement may run, in milliseconds. */
+  statementTimeoutMs: number;
+  /** Longest a request waits for a PostgreSQL connection, in milliseconds. */
+  connectTimeoutMs: number;
   /** Create the Default project, a key and a runtime token when the store is empty. */
   bootstrap: boolean;
   /** Largest accepted request body, in bytes. */
@@ -26,12 +32,19 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export const DEFAULT_DATABASE_URL = './data/diga.db';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DIGA_DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
+  const postgres = /^postgres(ql)?:\/\//i.test(databaseUrl);
   return {
     host: env.HOST?.trim() || '127.0.0.1',
     port: integer(env, 'PORT', 8000, 0, 65535),
-    databaseUrl: env.DIGA_DATABASE_URL?.trim() || DEFAULT_DATABASE_URL,
+    databaseUrl,
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
-    autoMigrate: boolean(env, 'DIGA_AUTO_MIGRATE', true),
+    // A shared production database is migrated deliberately (diga-api migrate), not by whichever
+    // instance starts first; the embedded store has no one else to do it.
+    autoMigrate: boolean(env, 'DIGA_AUTO_MIGRATE', !postgres),
+    poolSize: integer(env, 'DIGA_PG_POOL_SIZE', 10, 1, 1000),
+    statementTimeoutMs: integer(env, 'DIGA_STATEMENT_TIMEOUT_MS', 5000, 100, 3_600_000),
+    connectTimeoutMs: integer(env, 'DIGA_PG_CONNECT_TIMEOUT_MS', 2000, 100, 600_000),
     bootstrap: boolean(env, 'DIGA_BOOTSTRAP', true),
     bodyLimit: integer(env, 'DIGA_BODY_LIMIT', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     shutdownGraceMs: integer(env, 'DIGA_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),

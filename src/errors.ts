@@ -28,8 +28,7 @@ export const errors = {
   projectNotFound: (projectId: string) =>
     new ApiError(404, 'PROJECT_NOT_FOUND', `Project with id ${projectId} not found`),
   routeNotFound: () => new ApiError(404, 'NOT_FOUND', 'Not Found'),
-  methodNotAllowed: (allow: string) =>
-    new ApiError(405, 'METHOD_NOT_ALLOWED', 'Method Not Allowed', { allow }),
+  methodNotAllowed: (allow: string) => new ApiError(405, 'METHOD_NOT_ALLOWED', 'Method Not Allowed', { allow }),
   eventConflict: (eventId: string, index: number) =>
     new ApiError(
       409,
@@ -40,8 +39,7 @@ export const errors = {
   unsupportedMediaType: (type: string) =>
     new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Unsupported media type: ${type}`),
   internal: () => new ApiError(500, 'INTERNAL_SERVER_ERROR', 'Error: Internal Server Error'),
-  serviceUnavailable: (message: string) =>
-    new ApiError(503, 'SERVICE_UNAVAILABLE', message, { 'retry-after': '1' }),
+  serviceUnavailable: (message: string) => new ApiError(503, 'SERVICE_UNAVAILABLE', message, { 'retry-after': '1' }),
 } as const;
 
 /**

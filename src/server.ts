@@ -15,12 +15,21 @@ export interface RunningServer {
 
 /** config → store → migrate → bootstrap → app → listen. */
 export async function startServer(config: Config, out: NodeJS.WritableStream = process.stdout): Promise<RunningServer> {
-  const store = openStore(config.databaseUrl);
+  // Errors on idle pooled connections (a restarted database, say) are logged, never fatal.
+  let logPoolError = (error: Error) => process.stderr.write(`diga-api: store connection error: ${error.message}\n`);
+  const store = openStore(config.databaseUrl, {
+    poolSize: config.poolSize,
+    statementTimeoutMs: config.statementTimeoutMs,
+    connectTimeoutMs: config.connectTimeoutMs,
+    onPoolError: (error) => logPoolError(error),
+  });
   try {
     if (config.autoMigrate) await migrateToLatest(store.db);
     const pending = await pendingMigrations(store.db);
     if (pending.length > 0) {
-      throw new Error(`The store lacks migrations ${pending.join(', ')}: run \`diga-api migrate\` first.`);
+      throw new Error(
+        `The store lacks migrations ${pending.join(', ')}: run \`diga-api migrate\` first (or set DIGA_AUTO_MIGRATE=true).`,
+      );
     }
     const created = config.bootstrap ? await bootstrapEmptyStore(store.db) : undefined;
 
@@ -32,6 +41,10 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
         redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
       },
     });
+    logPoolError = (error) => {
+      app.log.warn({ err: error }, 'store connection error');
+      return true;
+    };
     const address = await app.listen({ host: config.host, port: config.port });
     if (created) out.write(firstStartBanner(created, address));
     app.log.info({ store: store.description }, 'diga-api ready');

@@ -29,7 +29,18 @@ describe('diga-api CLI', () => {
   });
 
   test('projects create, keys create and revoke, runtime-tokens create', async () => {
-    const key = await json('keys', 'create', '--project', projectId, '--permissions', 'calls.view,messages.view', '--expires', '2030-01-01T00:00:00Z', '--name', 'reporting');
+    const key = await json(
+      'keys',
+      'create',
+      '--project',
+      projectId,
+      '--permissions',
+      'calls.view,messages.view',
+      '--expires',
+      '2030-01-01T00:00:00Z',
+      '--name',
+      'reporting',
+    );
     assert.match(key.value as string, /^sk-[0-9a-f]{64}$/);
     assert.equal(key.last_four_digits, (key.value as string).slice(-4));
     assert.deepEqual(key.permissions, ['calls.view', 'messages.view']);
@@ -42,7 +53,11 @@ describe('diga-api CLI', () => {
     const store = openStore(dbUrl);
     const app = await buildApp({ db: store.db });
     try {
-      const ask = () => app.inject({ url: '/v1/call/00000000-0000-0000-0000-000000000000', headers: { authorization: `Bearer ${String(key.value)}` } });
+      const ask = () =>
+        app.inject({
+          url: '/v1/call/00000000-0000-0000-0000-000000000000',
+          headers: { authorization: `Bearer ${String(key.value)}` },
+        });
       assert.equal((await ask()).statusCode, 404);
       assert.deepEqual(await json('keys', 'revoke', key.id as string), { id: key.id, revoked: true });
       assert.equal((await ask()).statusCode, 401);
@@ -63,7 +78,12 @@ describe('diga-api CLI', () => {
     assert.equal(ids.length, 5);
     const store = openStore(dbUrl);
     try {
-      const statuses = await store.db.selectFrom('calls').select('status').distinct().where('project_id', '=', projectId).execute();
+      const statuses = await store.db
+        .selectFrom('calls')
+        .select('status')
+        .distinct()
+        .where('project_id', '=', projectId)
+        .execute();
       assert.ok(statuses.length >= 4, `several statuses: ${statuses.map((s) => s.status).join(', ')}`);
       const found = await store.db.selectFrom('calls').select('id').where('id', 'in', ids).execute();
       assert.equal(found.length, 5);
@@ -92,7 +112,14 @@ describe('diga-api CLI', () => {
   });
 
   test('a project that does not exist is an error, exit 1', async () => {
-    const result = await runCli(['keys', 'create', '--project', '00000000-0000-4000-8000-000000000000', '--database-url', dbUrl]);
+    const result = await runCli([
+      'keys',
+      'create',
+      '--project',
+      '00000000-0000-4000-8000-000000000000',
+      '--database-url',
+      dbUrl,
+    ]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /Project with id 00000000-0000-4000-8000-000000000000 not found/);
   });

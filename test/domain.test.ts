@@ -10,25 +10,38 @@ describe('pydantic-compatible UUID parsing', () => {
       fc.property(fc.uuid(), fc.boolean(), (uuid, upper) => {
         const id = upper ? uuid.toUpperCase() : uuid;
         const hex = id.replaceAll('-', '');
-        for (const form of [id, hex, `{${id}}`, `urn:uuid:${id}`]) assert.equal(canonicalUuid(form), uuid.toLowerCase(), form);
+        for (const form of [id, hex, `{${id}}`, `urn:uuid:${id}`])
+          assert.equal(canonicalUuid(form), uuid.toLowerCase(), form);
       }),
     );
   });
 
-  test('rejects near misses with the uuid crate\'s diagnostics', () => {
+  test("rejects near misses with the uuid crate's diagnostics", () => {
     const cases: [string, string][] = [
       ['', 'invalid length: expected length 32 for simple format, found 0'],
       ['!', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `!` at 1'],
       ['F9168C5E-CEB2-4faa-B6BF-329BF39FA1E45', 'invalid group length in group 4: expected 12, found 13'],
       ['F9168C5E-CEB2-4faa-BBF-329BF39FA1E4', 'invalid group length in group 3: expected 4, found 3'],
-      ['F9168C5E-CEB2-4faa-BGBF-329BF39FA1E4', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `G` at 21'],
+      [
+        'F9168C5E-CEB2-4faa-BGBF-329BF39FA1E4',
+        'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `G` at 21',
+      ],
       ['F9168C5E-CEB2F4faaFB6BFF329BF39FA1E4', 'invalid group count: expected 5, found 2'],
       ['67e550-4105b1426f9247bb680e5fe0c', 'invalid group count: expected 5, found 2'],
       ['67e550-4105-b142-6f92-47bb680e5fe0c', 'invalid group length in group 0: expected 8, found 6'],
       ['{00000000000000000000000000000000}', 'invalid group count: expected 5, found 1'],
-      ['67e5504410b1426%9247bb680e5fe0c8', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `%` at 16'],
-      ['ñ67e5504410b1426f9247bb680e5fe0c', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `ñ` at 1'],
-      ['67e5504410b1426f9247bb680e5fe0cé', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `é` at 32'],
+      [
+        '67e5504410b1426%9247bb680e5fe0c8',
+        'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `%` at 16',
+      ],
+      [
+        'ñ67e5504410b1426f9247bb680e5fe0c',
+        'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `ñ` at 1',
+      ],
+      [
+        '67e5504410b1426f9247bb680e5fe0cé',
+        'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `é` at 32',
+      ],
       ['urn:uuid:', 'invalid group count: expected 5, found 1'],
     ];
     for (const [input, error] of cases) assert.deepEqual(parseUuid(input), { ok: false, error }, input);
@@ -39,12 +52,22 @@ describe('instants', () => {
   test('render as pydantic renders aware UTC datetimes', () => {
     assert.equal(formatInstant(parseInstant('2026-11-20T10:00:00Z') as number), '2026-11-20T10:00:00Z');
     assert.equal(formatInstant(parseInstant('2026-11-20T10:00:00.5Z') as number), '2026-11-20T10:00:00.500000Z');
-    assert.equal(formatInstant(parseInstant('2026-11-20T11:00:00.123456789+01:00') as number), '2026-11-20T10:00:00.123456Z');
+    assert.equal(
+      formatInstant(parseInstant('2026-11-20T11:00:00.123456789+01:00') as number),
+      '2026-11-20T10:00:00.123456Z',
+    );
     assert.equal(formatInstant(parseInstant('1969-12-31T23:59:59.999999Z') as number), '1969-12-31T23:59:59.999999Z');
   });
 
   test('parsing rejects what is not an RFC 3339 date-time with an offset', () => {
-    for (const text of ['2026-11-20', '2026-11-20T10:00:00', '2026-02-30T10:00:00Z', '2026-11-20T24:00:00Z', 'yesterday', '2026-11-20T10:00:00+25:00']) {
+    for (const text of [
+      '2026-11-20',
+      '2026-11-20T10:00:00',
+      '2026-02-30T10:00:00Z',
+      '2026-11-20T24:00:00Z',
+      'yesterday',
+      '2026-11-20T10:00:00+25:00',
+    ]) {
       assert.equal(parseInstant(text), undefined, text);
     }
   });

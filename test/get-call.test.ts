@@ -39,8 +39,20 @@ describeEachBackend('GET /v1/call/{id}', (backend) => {
     assert.match(response.headers['content-type'] as string, /^application\/json/);
     const body = response.json();
     assert.deepEqual(Object.keys(body), [
-      'id', 'agent_id', 'agent_version_id', 'status', 'recording_url', 'start_time', 'end_time',
-      'duration', 'type', 'end_reason', 'contact', 'phone_register_id', 'dynamic_variables', 'created_date',
+      'id',
+      'agent_id',
+      'agent_version_id',
+      'status',
+      'recording_url',
+      'start_time',
+      'end_time',
+      'duration',
+      'type',
+      'end_reason',
+      'contact',
+      'phone_register_id',
+      'dynamic_variables',
+      'created_date',
     ]);
     assert.equal(body.id, callId);
     assert.equal(body.status, 'completed');
@@ -67,14 +79,32 @@ describeEachBackend('GET /v1/call/{id}', (backend) => {
     await postEvents(t.app, t.runtimeToken, [call.created(0)]);
     const body = (await getCallAs(t.app, t.keyA, call.callId)).json();
     assert.equal(body.status, 'dialing');
-    for (const key of ['agent_id', 'agent_version_id', 'recording_url', 'start_time', 'end_time', 'duration', 'end_reason', 'phone_register_id', 'dynamic_variables']) {
+    for (const key of [
+      'agent_id',
+      'agent_version_id',
+      'recording_url',
+      'start_time',
+      'end_time',
+      'duration',
+      'end_reason',
+      'phone_register_id',
+      'dynamic_variables',
+    ]) {
       assert.ok(key in body && body[key] === null, `${key} is present and null`);
     }
   });
 
   test('finds the call whatever UUID form pydantic accepts', async () => {
     const hex = callId.replaceAll('-', '');
-    for (const form of [callId, callId.toUpperCase(), hex, hex.toUpperCase(), `{${callId}}`, `urn:uuid:${callId}`, `urn:uuid:${callId.toUpperCase()}`]) {
+    for (const form of [
+      callId,
+      callId.toUpperCase(),
+      hex,
+      hex.toUpperCase(),
+      `{${callId}}`,
+      `urn:uuid:${callId}`,
+      `urn:uuid:${callId.toUpperCase()}`,
+    ]) {
       const response = await getCallAs(t.app, t.keyA, encodeURIComponent(form));
       assert.equal(response.statusCode, 200, form);
       assert.equal(response.json().id, callId, 'ids in bodies are lowercase hyphenated');
@@ -84,18 +114,32 @@ describeEachBackend('GET /v1/call/{id}', (backend) => {
   test('a malformed id is a 422 in pydantic v2 shape', async () => {
     const cases: [string, string][] = [
       ['abc', 'invalid length: expected length 32 for simple format, found 3'],
-      ['not-a-uuid', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `n` at 1'],
+      [
+        'not-a-uuid',
+        'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `n` at 1',
+      ],
       ['67e5504410b1426f9247bb680e5fe0c', 'invalid length: expected length 32 for simple format, found 31'],
       ['F9168C5E-CEB2-4faa-B6BFF329BF39FA1E4', 'invalid group count: expected 5, found 4'],
       ['F9168C5E-CEB-24fa-eB6BFF32-BF39FA1E4', 'invalid group length in group 1: expected 4, found 3'],
       ['{F9168C5E-CEB2-4faa-B6BF-329BF39FA1E45}', 'invalid group length in group 4: expected 12, found 15'],
-      ['urn:uuid:F9168C5E-CEB2-4faa-BGBF-329BF39FA1E4', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `G` at 30'],
+      [
+        'urn:uuid:F9168C5E-CEB2-4faa-BGBF-329BF39FA1E4',
+        'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `G` at 30',
+      ],
     ];
     for (const [input, error] of cases) {
       const response = await getCallAs(t.app, t.keyA, encodeURIComponent(input));
       assert.equal(response.statusCode, 422, input);
       assert.deepEqual(response.json(), {
-        detail: [{ type: 'uuid_parsing', loc: ['path', 'id'], msg: `Input should be a valid UUID, ${error}`, input, ctx: { error } }],
+        detail: [
+          {
+            type: 'uuid_parsing',
+            loc: ['path', 'id'],
+            msg: `Input should be a valid UUID, ${error}`,
+            input,
+            ctx: { error },
+          },
+        ],
       });
     }
   });
@@ -132,12 +176,20 @@ describeEachBackend('GET /v1/call/{id}', (backend) => {
       });
       assert.equal(response.statusCode, 401, String(authorization));
       assert.equal(response.headers['www-authenticate'], 'Bearer');
-      assert.deepEqual(response.json(), { status: 'error', error_code: 'INVALID_API_KEY', message: 'Invalid or missing API key' });
+      assert.deepEqual(response.json(), {
+        status: 'error',
+        error_code: 'INVALID_API_KEY',
+        message: 'Invalid or missing API key',
+      });
     }
   });
 
   test('the bearer scheme is case-insensitive, as in FastAPI', async () => {
-    const response = await t.app.inject({ method: 'GET', url: `/v1/call/${callId}`, headers: { authorization: `bearer ${t.keyA}` } });
+    const response = await t.app.inject({
+      method: 'GET',
+      url: `/v1/call/${callId}`,
+      headers: { authorization: `bearer ${t.keyA}` },
+    });
     assert.equal(response.statusCode, 200);
   });
 
@@ -173,7 +225,11 @@ describeEachBackend('GET /v1/call/{id}', (backend) => {
   test("another project's call answers exactly like a call that does not exist", async () => {
     const foreign = await getCallAs(t.app, t.keyB, callId);
     assert.equal(foreign.statusCode, 404);
-    assert.deepEqual(foreign.json(), { status: 'error', error_code: 'CALL_NOT_FOUND', message: `Call ${callId} not found` });
+    assert.deepEqual(foreign.json(), {
+      status: 'error',
+      error_code: 'CALL_NOT_FOUND',
+      message: `Call ${callId} not found`,
+    });
     // The same id asked of a store where it never existed: same bytes, same headers
     // (but for the request id and the date).
     const empty = await buildTestApp({ backend });
@@ -200,7 +256,11 @@ describeEachBackend('GET /v1/call/{id}', (backend) => {
     const ok = await getCallAs(t.app, t.keyA, callId);
     assert.match(ok.headers['x-request-id'] as string, /^[0-9a-f-]{36}$/);
     assert.equal(ok.headers['cache-control'], 'no-store');
-    const given = await t.app.inject({ method: 'GET', url: `/v1/call/${callId}`, headers: { authorization: `Bearer ${t.keyA}`, 'x-request-id': 'trace-123' } });
+    const given = await t.app.inject({
+      method: 'GET',
+      url: `/v1/call/${callId}`,
+      headers: { authorization: `Bearer ${t.keyA}`, 'x-request-id': 'trace-123' },
+    });
     assert.equal(given.headers['x-request-id'], 'trace-123');
     const unauthenticated = await getCallAs(t.app, undefined, callId);
     assert.ok(unauthenticated.headers['x-request-id']);
@@ -211,10 +271,18 @@ describeEachBackend('GET /v1/call/{id}', (backend) => {
     assert.equal(notFound.statusCode, 404);
     assert.deepEqual(notFound.json(), { status: 'error', error_code: 'NOT_FOUND', message: 'Not Found' });
     for (const method of ['POST', 'PUT', 'DELETE', 'PATCH'] as const) {
-      const response = await t.app.inject({ method, url: `/v1/call/${callId}`, headers: { authorization: `Bearer ${t.keyA}` } });
+      const response = await t.app.inject({
+        method,
+        url: `/v1/call/${callId}`,
+        headers: { authorization: `Bearer ${t.keyA}` },
+      });
       assert.equal(response.statusCode, 405, method);
       assert.equal(response.headers.allow, 'GET, HEAD');
-      assert.deepEqual(response.json(), { status: 'error', error_code: 'METHOD_NOT_ALLOWED', message: 'Method Not Allowed' });
+      assert.deepEqual(response.json(), {
+        status: 'error',
+        error_code: 'METHOD_NOT_ALLOWED',
+        message: 'Method Not Allowed',
+      });
     }
   });
 
@@ -234,7 +302,11 @@ describeEachBackend('GET /v1/call/{id}', (backend) => {
       await sql`DROP TABLE calls`.execute(logged.store.db);
       const response = await getCallAs(logged.app, logged.keyA, randomUUID());
       assert.equal(response.statusCode, 500);
-      assert.deepEqual(response.json(), { status: 'error', error_code: 'INTERNAL_SERVER_ERROR', message: 'Error: Internal Server Error' });
+      assert.deepEqual(response.json(), {
+        status: 'error',
+        error_code: 'INTERNAL_SERVER_ERROR',
+        message: 'Error: Internal Server Error',
+      });
       const entry = lines.map((l) => JSON.parse(l) as { reqId?: string; err?: { message: string } }).find((l) => l.err);
       assert.equal(entry?.reqId, response.headers['x-request-id']);
       assert.match(entry?.err?.message ?? '', /calls/, 'the log names the cause');

@@ -25,9 +25,19 @@ type Spec =
   | { type: 'call.message'; at: number; text: string };
 
 const eventSpec: fc.Arbitrary<Spec> = fc.oneof(
-  fc.record({ type: fc.constant('call.created' as const), at: second, callType: fc.constantFrom('inbound' as const, 'outbound' as const), identifier: fc.constantFrom('+34600000001', '+34910000002') }),
+  fc.record({
+    type: fc.constant('call.created' as const),
+    at: second,
+    callType: fc.constantFrom('inbound' as const, 'outbound' as const),
+    identifier: fc.constantFrom('+34600000001', '+34910000002'),
+  }),
   fc.record({ type: fc.constant('call.answered' as const), at: second }),
-  fc.record({ type: fc.constant('call.ended' as const), at: second, outcome: fc.constantFrom('completed' as const, 'failed' as const, 'transferred' as const, 'no_answer' as const), reason: fc.constantFrom('hangup', 'timeout') }),
+  fc.record({
+    type: fc.constant('call.ended' as const),
+    at: second,
+    outcome: fc.constantFrom('completed' as const, 'failed' as const, 'transferred' as const, 'no_answer' as const),
+    reason: fc.constantFrom('hangup', 'timeout'),
+  }),
   fc.record({ type: fc.constant('call.recording_ready' as const), at: second, n: fc.nat(9) }),
   fc.record({ type: fc.constant('call.message' as const), at: second, text: fc.string({ maxLength: 20 }) }),
 );
@@ -41,10 +51,23 @@ function scoped(ids: string[]): string[] {
 function toEvents(projectId: string, callId: string, eventIds: string[], specs: Spec[]): RuntimeEvent[] {
   const base = Date.parse('2026-11-20T10:00:00Z');
   return specs.map((spec, i) => {
-    const envelope = { event_id: eventIds[i] as string, project_id: projectId, call_id: callId, occurred_at: new Date(base + spec.at * 1000).toISOString() };
+    const envelope = {
+      event_id: eventIds[i] as string,
+      project_id: projectId,
+      call_id: callId,
+      occurred_at: new Date(base + spec.at * 1000).toISOString(),
+    };
     switch (spec.type) {
       case 'call.created':
-        return { ...envelope, type: spec.type, data: { type: spec.callType, contact: { identifier: spec.identifier, contact_type: 'call' as const }, dynamic_variables: { i } } };
+        return {
+          ...envelope,
+          type: spec.type,
+          data: {
+            type: spec.callType,
+            contact: { identifier: spec.identifier, contact_type: 'call' as const },
+            dynamic_variables: { i },
+          },
+        };
       case 'call.answered':
         return { ...envelope, type: spec.type, data: {} };
       case 'call.ended':
@@ -69,14 +92,19 @@ const callScenario = fc
       specs: fc.constant(specs),
       callId: uuid,
       eventIds: fc.uniqueArray(uuid, { minLength: specs.length, maxLength: specs.length }),
-      order: fc.shuffledSubarray(specs.map((_, i) => i), { minLength: specs.length, maxLength: specs.length }),
+      order: fc.shuffledSubarray(
+        specs.map((_, i) => i),
+        { minLength: specs.length, maxLength: specs.length },
+      ),
       duplicates: fc.array(fc.nat(specs.length - 1), { maxLength: 5 }),
       cuts: fc.array(fc.nat(specs.length + 5), { maxLength: 4 }),
     });
   });
 
 function inOrder(events: RuntimeEvent[]): RuntimeEvent[] {
-  return [...events].sort((a, b) => Date.parse(a.occurred_at) - Date.parse(b.occurred_at) || (a.event_id < b.event_id ? -1 : 1));
+  return [...events].sort(
+    (a, b) => Date.parse(a.occurred_at) - Date.parse(b.occurred_at) || (a.event_id < b.event_id ? -1 : 1),
+  );
 }
 
 async function callAndTranscript(t: TestApp, callId: string): Promise<unknown> {
@@ -107,23 +135,31 @@ describeEachBackend('ingestion properties', (backend) => {
 
   test('any permutation, duplication and batching gives the in-order result', async () => {
     await fc.assert(
-      fc.asyncProperty(callScenario, async ({ specs, callId: rawCallId, eventIds: rawEventIds, order, duplicates, cuts }) => {
-        const [callId = '', ...eventIds] = scoped([rawCallId, ...rawEventIds]);
-        const refEvents = toEvents(reference.projectA, callId, eventIds, specs);
-        const refResponse = await postEvents(reference.app, reference.runtimeToken, inOrder(refEvents));
-        assert.equal(refResponse.statusCode, 200, refResponse.body);
+      fc.asyncProperty(
+        callScenario,
+        async ({ specs, callId: rawCallId, eventIds: rawEventIds, order, duplicates, cuts }) => {
+          const [callId = '', ...eventIds] = scoped([rawCallId, ...rawEventIds]);
+          const refEvents = toEvents(reference.projectA, callId, eventIds, specs);
+          const refResponse = await postEvents(reference.app, reference.runtimeToken, inOrder(refEvents));
+          assert.equal(refResponse.statusCode, 200, refResponse.body);
 
-        const events = toEvents(shuffled.projectA, callId, eventIds, specs);
-        const delivery = [...order.map((i) => events[i] as RuntimeEvent), ...duplicates.map((i) => events[i] as RuntimeEvent)];
-        const bounds = [...new Set([0, ...cuts.filter((c) => c < delivery.length), delivery.length])].sort((a, b) => a - b);
-        for (let b = 0; b + 1 < bounds.length; b += 1) {
-          const batch = delivery.slice(bounds[b], bounds[b + 1]);
-          if (batch.length === 0) continue;
-          const response = await postEvents(shuffled.app, shuffled.runtimeToken, batch);
-          assert.equal(response.statusCode, 200, response.body);
-        }
-        assert.deepEqual(await callAndTranscript(shuffled, callId), await callAndTranscript(reference, callId));
-      }),
+          const events = toEvents(shuffled.projectA, callId, eventIds, specs);
+          const delivery = [
+            ...order.map((i) => events[i] as RuntimeEvent),
+            ...duplicates.map((i) => events[i] as RuntimeEvent),
+          ];
+          const bounds = [...new Set([0, ...cuts.filter((c) => c < delivery.length), delivery.length])].sort(
+            (a, b) => a - b,
+          );
+          for (let b = 0; b + 1 < bounds.length; b += 1) {
+            const batch = delivery.slice(bounds[b], bounds[b + 1]);
+            if (batch.length === 0) continue;
+            const response = await postEvents(shuffled.app, shuffled.runtimeToken, batch);
+            assert.equal(response.statusCode, 200, response.body);
+          }
+          assert.deepEqual(await callAndTranscript(shuffled, callId), await callAndTranscript(reference, callId));
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -139,29 +175,40 @@ describeEachBackend('ingestion properties', (backend) => {
 
   test('a batch with one bad event is rejected whole and changes nothing', async () => {
     await fc.assert(
-      fc.asyncProperty(callScenario, fc.nat(), fc.constantFrom(...corruptions), async ({ specs, callId: rawCallId, eventIds: rawEventIds }, pick, [, corrupt]) => {
-        const [callId = '', ...eventIds] = scoped([rawCallId, ...rawEventIds]);
-        const events = toEvents(shuffled.projectA, callId, eventIds, specs);
-        const half = Math.ceil(events.length / 2);
-        const first = await postEvents(shuffled.app, shuffled.runtimeToken, events.slice(0, half));
-        assert.equal(first.statusCode, 200, first.body);
-        const before = await callAndTranscript(shuffled, callId);
-        const count = async () => (await shuffled.store.db.selectFrom('call_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
-        const rowsBefore = await count();
+      fc.asyncProperty(
+        callScenario,
+        fc.nat(),
+        fc.constantFrom(...corruptions),
+        async ({ specs, callId: rawCallId, eventIds: rawEventIds }, pick, [, corrupt]) => {
+          const [callId = '', ...eventIds] = scoped([rawCallId, ...rawEventIds]);
+          const events = toEvents(shuffled.projectA, callId, eventIds, specs);
+          const half = Math.ceil(events.length / 2);
+          const first = await postEvents(shuffled.app, shuffled.runtimeToken, events.slice(0, half));
+          assert.equal(first.statusCode, 200, first.body);
+          const before = await callAndTranscript(shuffled, callId);
+          const count = async () =>
+            (
+              await shuffled.store.db
+                .selectFrom('call_events')
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n;
+          const rowsBefore = await count();
 
-        const rest = events.slice(half);
-        const batch: unknown[] = rest.length > 0 ? [...rest] : [events[0]];
-        const victim = pick % batch.length;
-        batch[victim] = corrupt(batch[victim] as Record<string, unknown>);
-        const response = await postEvents(shuffled.app, shuffled.runtimeToken, batch);
-        assert.equal(response.statusCode, 422, response.body);
-        assert.ok(
-          response.json().detail.some((d: { loc: unknown[] }) => d.loc[2] === victim),
-          `the 422 names events[${victim}]: ${response.body}`,
-        );
-        assert.equal(await count(), rowsBefore);
-        assert.deepEqual(await callAndTranscript(shuffled, callId), before);
-      }),
+          const rest = events.slice(half);
+          const batch: unknown[] = rest.length > 0 ? [...rest] : [events[0]];
+          const victim = pick % batch.length;
+          batch[victim] = corrupt(batch[victim] as Record<string, unknown>);
+          const response = await postEvents(shuffled.app, shuffled.runtimeToken, batch);
+          assert.equal(response.statusCode, 422, response.body);
+          assert.ok(
+            response.json().detail.some((d: { loc: unknown[] }) => d.loc[2] === victim),
+            `the 422 names events[${victim}]: ${response.body}`,
+          );
+          assert.equal(await count(), rowsBefore);
+          assert.deepEqual(await callAndTranscript(shuffled, callId), before);
+        },
+      ),
       { numRuns: Math.ceil(RUNS / 2) },
     );
   });

@@ -6,7 +6,10 @@ import { buildTestApp, getCallAs, postEvents, type TestApp } from './helpers/app
 import { callEvents } from './helpers/events.js';
 
 async function countRows(t: TestApp, table: 'call_events' | 'calls' | 'contacts' | 'call_messages'): Promise<number> {
-  const row = await t.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await t.store.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -38,7 +41,10 @@ describeEachBackend('POST /internal/v1/events', (backend) => {
     const before = await getCallAs(t.app, t.keyA, call.callId);
     const replay = await postEvents(t.app, t.runtimeToken, [...events, events[0]]);
     assert.equal(replay.statusCode, 200);
-    assert.deepEqual(replay.json().results.map((r: { status: string }) => r.status), ['duplicate', 'duplicate', 'duplicate']);
+    assert.deepEqual(
+      replay.json().results.map((r: { status: string }) => r.status),
+      ['duplicate', 'duplicate', 'duplicate'],
+    );
     assert.equal(replay.json().accepted, 0);
     assert.equal(await countRows(t, 'call_events'), 2);
     assert.equal((await getCallAs(t.app, t.keyA, call.callId)).body, before.body);
@@ -50,7 +56,12 @@ describeEachBackend('POST /internal/v1/events', (backend) => {
     await postEvents(t.app, t.runtimeToken, [created]);
     const sameInstant = new Date(Date.parse(created.occurred_at)).toISOString().replace('Z', '+00:00');
     const replay = await postEvents(t.app, t.runtimeToken, [
-      { ...created, event_id: created.event_id.toUpperCase(), call_id: `{${created.call_id}}`, occurred_at: sameInstant },
+      {
+        ...created,
+        event_id: created.event_id.toUpperCase(),
+        call_id: `{${created.call_id}}`,
+        occurred_at: sameInstant,
+      },
     ]);
     assert.equal(replay.statusCode, 200, replay.body);
     assert.equal(replay.json().results[0].status, 'duplicate');
@@ -60,7 +71,16 @@ describeEachBackend('POST /internal/v1/events', (backend) => {
     const call = callEvents(t.projectA);
     const created = call.created(0, { dynamic_variables: { a: 1, b: { c: 2, d: 3 } } });
     await postEvents(t.app, t.runtimeToken, [created]);
-    const reordered = JSON.parse(JSON.stringify({ data: created.data, type: created.type, occurred_at: created.occurred_at, call_id: created.call_id, project_id: created.project_id, event_id: created.event_id }));
+    const reordered = JSON.parse(
+      JSON.stringify({
+        data: created.data,
+        type: created.type,
+        occurred_at: created.occurred_at,
+        call_id: created.call_id,
+        project_id: created.project_id,
+        event_id: created.event_id,
+      }),
+    );
     reordered.data.dynamic_variables = { b: { d: 3, c: 2 }, a: 1 };
     const replay = await postEvents(t.app, t.runtimeToken, [reordered]);
     assert.equal(replay.statusCode, 200, replay.body);
@@ -109,7 +129,10 @@ describeEachBackend('POST /internal/v1/events', (backend) => {
     ]);
     const byLoc = Object.fromEntries(detail.map((d) => [d.loc.join('.'), d]));
     assert.equal(byLoc['body.events.1.data.outcome']?.type, 'enum');
-    assert.equal(byLoc['body.events.1.data.outcome']?.msg, "Input should be 'completed', 'failed', 'transferred' or 'no_answer'");
+    assert.equal(
+      byLoc['body.events.1.data.outcome']?.msg,
+      "Input should be 'completed', 'failed', 'transferred' or 'no_answer'",
+    );
     assert.equal(byLoc['body.events.2.event_id']?.type, 'uuid_parsing');
     assert.equal(byLoc['body.events.3.data.role']?.msg, 'Field required');
     assert.equal(await countRows(t, 'call_events'), 0, 'nothing of the batch applied');
@@ -129,7 +152,11 @@ describeEachBackend('POST /internal/v1/events', (backend) => {
       payload: { events: tooMany },
     });
     assert.ok([413, 422].includes(large.statusCode), `got ${large.statusCode}`);
-    const thousand = await postEvents(t.app, t.runtimeToken, tooMany.slice(0, 1000).map((e, i) => (i === 0 ? call.created() : e)));
+    const thousand = await postEvents(
+      t.app,
+      t.runtimeToken,
+      tooMany.slice(0, 1000).map((e, i) => (i === 0 ? call.created() : e)),
+    );
     assert.equal(thousand.statusCode, 200, thousand.body.slice(0, 300));
   });
 
@@ -147,7 +174,16 @@ describeEachBackend('POST /internal/v1/events', (backend) => {
     const emptyBody = await send('');
     assert.equal(emptyBody.statusCode, 422);
     assert.deepEqual(emptyBody.json().detail[0].loc, ['body']);
-    for (const payload of ['[]', '"x"', '42', 'null', '{}', '{"events": {}}', '{"events": [1]}', '{"events": [null]}']) {
+    for (const payload of [
+      '[]',
+      '"x"',
+      '42',
+      'null',
+      '{}',
+      '{"events": {}}',
+      '{"events": [1]}',
+      '{"events": [null]}',
+    ]) {
       const response = await send(payload);
       assert.equal(response.statusCode, 422, payload);
       assert.ok(Array.isArray(response.json().detail), payload);
@@ -176,7 +212,10 @@ describeEachBackend('POST /internal/v1/events', (backend) => {
 
   test('a batch that names one call under two projects is rejected', async () => {
     const call = callEvents(t.projectA);
-    const response = await postEvents(t.app, t.runtimeToken, [call.created(), { ...call.answered(), project_id: t.projectB }]);
+    const response = await postEvents(t.app, t.runtimeToken, [
+      call.created(),
+      { ...call.answered(), project_id: t.projectB },
+    ]);
     assert.equal(response.statusCode, 422);
     assert.deepEqual(response.json().detail[0].loc, ['body', 'events', 1, 'call_id']);
     assert.equal(await countRows(t, 'call_events'), 0);
@@ -184,7 +223,11 @@ describeEachBackend('POST /internal/v1/events', (backend) => {
 
   test('events before call.created wait, invisible, and apply when it arrives', async () => {
     const call = callEvents(t.projectA);
-    await postEvents(t.app, t.runtimeToken, [call.ended(90, 'transferred', 'transferred_to_human'), call.answered(10), call.message(20)]);
+    await postEvents(t.app, t.runtimeToken, [
+      call.ended(90, 'transferred', 'transferred_to_human'),
+      call.answered(10),
+      call.message(20),
+    ]);
     assert.equal((await getCallAs(t.app, t.keyA, call.callId)).statusCode, 404);
     await postEvents(t.app, t.runtimeToken, [call.created(0)]);
     const body = (await getCallAs(t.app, t.keyA, call.callId)).json();
@@ -249,9 +292,24 @@ describeEachBackend('POST /internal/v1/events', (backend) => {
 
   test('transcript messages are stored in order for the transcript endpoint', async () => {
     const call = callEvents(t.projectA);
-    await postEvents(t.app, t.runtimeToken, [call.created(), call.message(9, 'user', 'segundo'), call.message(7, 'assistant', 'primero')]);
-    const rows = await t.store.db.selectFrom('call_messages').selectAll().where('call_id', '=', call.callId).orderBy('created_date').execute();
-    assert.deepEqual(rows.map((r) => [r.role, r.content]), [['assistant', 'primero'], ['user', 'segundo']]);
+    await postEvents(t.app, t.runtimeToken, [
+      call.created(),
+      call.message(9, 'user', 'segundo'),
+      call.message(7, 'assistant', 'primero'),
+    ]);
+    const rows = await t.store.db
+      .selectFrom('call_messages')
+      .selectAll()
+      .where('call_id', '=', call.callId)
+      .orderBy('created_date')
+      .execute();
+    assert.deepEqual(
+      rows.map((r) => [r.role, r.content]),
+      [
+        ['assistant', 'primero'],
+        ['user', 'segundo'],
+      ],
+    );
   });
 
   test('only a runtime token may report events; a project key never can', async () => {

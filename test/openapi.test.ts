@@ -66,7 +66,11 @@ describe('OpenAPI document', () => {
       const mine = (ours.responses as Record<string, Json>)[status];
       assert.ok(mine, `response ${status} is documented`);
       assert.equal(mine.description, response.description, `response ${status} description`);
-      assertCovers((response.content as Json)['application/json'], (mine.content as Json)['application/json'], `responses.${status}`);
+      assertCovers(
+        (response.content as Json)['application/json'],
+        (mine.content as Json)['application/json'],
+        `responses.${status}`,
+      );
     }
   });
 

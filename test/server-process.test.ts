@@ -96,9 +96,9 @@ describe('the built server, as a process', () => {
     server.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     let response: Response | undefined;
     for (let attempt = 0; attempt < 100 && response === undefined; attempt += 1) {
-      response = await fetch(`${base}/v1/call/${call.callId}`, { headers: { authorization: `Bearer ${apiKey}` } }).catch(
-        () => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 100)),
-      );
+      response = await fetch(`${base}/v1/call/${call.callId}`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      }).catch(() => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 100)));
     }
     assert.equal(response?.status, 200);
     assert.doesNotMatch(output, /API key/, 'credentials are printed only on the first start');

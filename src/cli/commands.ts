@@ -22,7 +22,6 @@ export interface CommandContext {
 
 type Command = (context: CommandContext) => Promise<number>;
 
-
 export const commands: Record<string, Command> = {
   serve: async ({ config }) => {
     const server = await startServer(config);
@@ -38,7 +37,9 @@ export const commands: Record<string, Command> = {
     withStore(ctx, false, async (store) => {
       const { applied, current } = await migrateToLatest(store.db);
       return print(ctx, { applied, current: current ?? null }, () =>
-        applied.length === 0 ? `Store is up to date (${current ?? 'no migrations'}).` : `Applied ${applied.join(', ')}.`,
+        applied.length === 0
+          ? `Store is up to date (${current ?? 'no migrations'}).`
+          : `Applied ${applied.join(', ')}.`,
       );
     }),
 
@@ -58,8 +59,17 @@ export const commands: Record<string, Command> = {
       const expiresAt = parseExpiry(ctx.options.expires);
       const name = typeof ctx.options.name === 'string' ? ctx.options.name : 'CLI key';
       const key = await createApiKey(store.db, { projectId, name, permissions, expiresAt });
-      const out = { ...key, restricted: permissions !== null, permissions, expiry_date: expiresAt === null ? null : formatInstant(expiresAt) };
-      return print(ctx, out, () => `Created API key ${key.id} for project ${projectId}. Its value, shown once:\n${key.value}`);
+      const out = {
+        ...key,
+        restricted: permissions !== null,
+        permissions,
+        expiry_date: expiresAt === null ? null : formatInstant(expiresAt),
+      };
+      return print(
+        ctx,
+        out,
+        () => `Created API key ${key.id} for project ${projectId}. Its value, shown once:\n${key.value}`,
+      );
     }),
 
   'keys revoke': (ctx) =>
@@ -80,7 +90,8 @@ export const commands: Record<string, Command> = {
   demo: (ctx) =>
     withStore(ctx, true, async (store) => {
       const calls = wholeNumber(ctx.options.calls, 'calls', 1000, 1, 10_000_000);
-      const seed = ctx.options.seed === undefined ? undefined : wholeNumber(ctx.options.seed, 'seed', 0, 0, 2 ** 32 - 1);
+      const seed =
+        ctx.options.seed === undefined ? undefined : wholeNumber(ctx.options.seed, 'seed', 0, 0, 2 ** 32 - 1);
       const created = await bootstrapEmptyStore(store.db);
       const projectId =
         typeof ctx.options.project === 'string' ? requiredUuid(ctx, 'project') : (await firstProject(store.db))?.id;
@@ -116,8 +127,12 @@ export const commands: Record<string, Command> = {
     }),
 };
 
-async function withStore(ctx: CommandContext, migrate: boolean, run: (store: Store) => Promise<number>): Promise<number> {
-  const store = openStore(ctx.config.databaseUrl);
+async function withStore(
+  ctx: CommandContext,
+  migrate: boolean,
+  run: (store: Store) => Promise<number>,
+): Promise<number> {
+  const store = openStore(ctx.config.databaseUrl, { poolSize: 2 });
   try {
     if (migrate && ctx.config.autoMigrate) await migrateToLatest(store.db);
     return await run(store);
@@ -141,7 +156,10 @@ function requiredUuid(ctx: CommandContext, option: string): string {
 
 function parsePermissions(raw: unknown): Permission[] | null {
   if (typeof raw !== 'string') return null;
-  const names = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  const names = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const unknown = names.filter((p) => !isPermission(p));
   if (unknown.length > 0) throw new UsageError(`unknown permission(s): ${unknown.join(', ')}`);
   return names as Permission[];

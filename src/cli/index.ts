@@ -38,7 +38,6 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
 
-
 export async function runCli(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
   let json = argv.includes('--json');
   try {

@@ -22,8 +22,32 @@ export interface SimulatedCall {
   events: RuntimeEvent[];
 }
 
-const FIRST_NAMES = ['Lucía', 'Hugo', 'Martina', 'Mateo', 'Sofía', 'Leo', 'María', 'Pablo', 'Julia', 'Álvaro', 'Paula', 'Daniel'];
-const LAST_NAMES = ['García', 'Fernández', 'González', 'Rodríguez', 'López', 'Martínez', 'Sánchez', 'Pérez', 'Gómez', 'Ruiz'];
+const FIRST_NAMES = [
+  'Lucía',
+  'Hugo',
+  'Martina',
+  'Mateo',
+  'Sofía',
+  'Leo',
+  'María',
+  'Pablo',
+  'Julia',
+  'Álvaro',
+  'Paula',
+  'Daniel',
+];
+const LAST_NAMES = [
+  'García',
+  'Fernández',
+  'González',
+  'Rodríguez',
+  'López',
+  'Martínez',
+  'Sánchez',
+  'Pérez',
+  'Gómez',
+  'Ruiz',
+];
 const CITIES = ['Madrid', 'Barcelona', 'Valencia', 'Sevilla', 'Zaragoza', 'Málaga', 'Bilbao'];
 const OUTCOMES = [
   ['completed', 55],
@@ -85,7 +109,12 @@ export function* simulateCalls(options: SimulationOptions): Generator<SimulatedC
           agent_id: agent.id,
           agent_version_id: pick(random, agent.versions),
           phone_register_id: contact.contact_type === 'web' ? null : pick(random, phones),
-          dynamic_variables: { customer_name: name, appointment_date: date, city, attempt: 1 + Math.floor(random() * 3) },
+          dynamic_variables: {
+            customer_name: name,
+            appointment_date: date,
+            city,
+            attempt: 1 + Math.floor(random() * 3),
+          },
         },
       },
     ];
@@ -102,7 +131,11 @@ export function* simulateCalls(options: SimulationOptions): Generator<SimulatedC
           occurred_at: at(),
           data:
             role === 'tool'
-              ? { role, content: null, tool_call: { name: 'reschedule_appointment', arguments: { day: 'thursday', time: '17:00' } } }
+              ? {
+                  role,
+                  content: null,
+                  tool_call: { name: 'reschedule_appointment', arguments: { day: 'thursday', time: '17:00' } },
+                }
               : { role, content: text.replace('{name}', name).replace('{date}', date).replace('{city}', city) },
         });
       }
@@ -132,7 +165,10 @@ export function* simulateCalls(options: SimulationOptions): Generator<SimulatedC
 }
 
 /** Groups the simulation's events into batches of at most `size`, a call's events kept in order. */
-export function* simulatedBatches(options: SimulationOptions, size = 500): Generator<{ events: RuntimeEvent[]; callIds: string[] }> {
+export function* simulatedBatches(
+  options: SimulationOptions,
+  size = 500,
+): Generator<{ events: RuntimeEvent[]; callIds: string[] }> {
   let events: RuntimeEvent[] = [];
   let callIds: string[] = [];
   for (const call of simulateCalls(options)) {
@@ -149,7 +185,12 @@ export function* simulatedBatches(options: SimulationOptions, size = 500): Gener
 
 function newContact(random: () => number): { identifier: string; contact_type: 'call' | 'web' } {
   if (random() < 0.15) {
-    return { identifier: `web_${Math.floor(random() * 2 ** 48).toString(16).padStart(12, '0')}`, contact_type: 'web' };
+    return {
+      identifier: `web_${Math.floor(random() * 2 ** 48)
+        .toString(16)
+        .padStart(12, '0')}`,
+      contact_type: 'web',
+    };
   }
   // Spanish numbers: mobiles start with 6 or 7, landlines with 9.
   const first = pick(random, ['6', '7', '9']);

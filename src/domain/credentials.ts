@@ -23,7 +23,11 @@ export interface Principal extends Grant {
 export const SYSTEM_CREATOR_ID = '00000000-0000-0000-0000-000000000000';
 
 /** The principal behind an API key value, or undefined if it is unknown, revoked or expired. */
-export async function authenticateApiKey(db: Db, value: string, now: Micros = nowMicros()): Promise<Principal | undefined> {
+export async function authenticateApiKey(
+  db: Db,
+  value: string,
+  now: Micros = nowMicros(),
+): Promise<Principal | undefined> {
   if (!API_KEY_PATTERN.test(value)) return undefined;
   const row = await findApiKeyByHash(db, hashSecret(value));
   if (row === undefined || row.revoked_at !== null) return undefined;
@@ -76,7 +80,13 @@ export async function createApiKey(db: Db, input: NewApiKeyInput): Promise<Creat
     created_date: nowMicros(),
   };
   await insertApiKey(db, row);
-  return { id: row.id, name: row.name, value: secret.value, last_four_digits: secret.lastFour, project_id: row.project_id };
+  return {
+    id: row.id,
+    name: row.name,
+    value: secret.value,
+    last_four_digits: secret.lastFour,
+    project_id: row.project_id,
+  };
 }
 
 /** Revokes at once: the next request with the key is a 401. False if there was no live key. */

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, errors, RequestValidationError, type ValidationIssue } from '../errors.js';
+import { classifyStoreError } from '../store/failures.js';
 import { issuesFromAjv } from './validation.js';
 
 /** Longest echo of a client's input in a 422; what is longer is cut, so the body stays small. */
@@ -8,18 +9,25 @@ const MAX_ECHOED_INPUT = 1024;
 /**
  * The one place errors become responses: ApiError → Diga's envelope; validation failures →
  * FastAPI's 422 HTTPValidationError; Fastify's own client errors → the envelope with a fitting
- * status; anything else → a generic 500, logged with the request id and never echoed.
+ * status; a store that cannot answer → 503 with Retry-After; anything else → a generic 500,
+ * logged with the request id and never echoed.
  */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof ApiError) return sendApiError(reply, error);
     if (error instanceof RequestValidationError) return sendValidation(reply, error.issues);
-    if (error.validation) return sendValidation(reply, issuesFromAjv(error.validation as never, error.validationContext));
+    if (error.validation)
+      return sendValidation(reply, issuesFromAjv(error.validation as never, error.validationContext));
 
     const clientError = fromFastifyError(error);
     if (clientError instanceof ApiError) return sendApiError(reply, clientError);
     if (clientError) return sendValidation(reply, clientError);
 
+    if (classifyStoreError(error) !== undefined) {
+      // The store is down, full or read-only, or the statement timed out: the client may retry.
+      request.log.warn({ err: error }, 'store unavailable');
+      return sendApiError(reply, errors.serviceUnavailable('The service is temporarily unavailable; retry shortly'));
+    }
     request.log.error({ err: error }, 'unhandled error');
     return sendApiError(reply, errors.internal());
   });

@@ -21,11 +21,16 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       tags: [
         { name: 'Calls', description: 'Calls your agents answered or placed' },
         { name: 'Internal: voice runtime', description: 'How the voice runtime reports call events (runtime token)' },
+        { name: 'Operations', description: 'Liveness and readiness probes' },
       ],
       components: {
         securitySchemes: {
           CustomHTTPBearer: { type: 'http', scheme: 'bearer' },
-          RuntimeToken: { type: 'http', scheme: 'bearer', description: 'A runtime token (`rt-…`), never a project API key' },
+          RuntimeToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A runtime token (`rt-…`), never a project API key',
+          },
         },
       },
     },

@@ -105,11 +105,28 @@ function toIssue(error: ErrorObject, root: string): ValidationIssue {
     case 'maxLength':
       return lengthIssue('string_too_long', 'at most', Number(p.limit), loc, input);
     case 'minimum':
-      return { type: 'greater_than_equal', loc, msg: `Input should be greater than or equal to ${String(p.limit)}`, input, ctx: { ge: p.limit } };
+      return {
+        type: 'greater_than_equal',
+        loc,
+        msg: `Input should be greater than or equal to ${String(p.limit)}`,
+        input,
+        ctx: { ge: p.limit },
+      };
     case 'maximum':
-      return { type: 'less_than_equal', loc, msg: `Input should be less than or equal to ${String(p.limit)}`, input, ctx: { le: p.limit } };
+      return {
+        type: 'less_than_equal',
+        loc,
+        msg: `Input should be less than or equal to ${String(p.limit)}`,
+        input,
+        ctx: { le: p.limit },
+      };
     case 'additionalProperties':
-      return { type: 'extra_forbidden', loc: [...loc, String(p.additionalProperty)], msg: 'Extra inputs are not permitted', input: (input as Record<string, unknown>)?.[String(p.additionalProperty)] };
+      return {
+        type: 'extra_forbidden',
+        loc: [...loc, String(p.additionalProperty)],
+        msg: 'Extra inputs are not permitted',
+        input: (input as Record<string, unknown>)?.[String(p.additionalProperty)],
+      };
     default:
       return { type: 'value_error', loc, msg: `Value error, ${error.message ?? 'invalid value'}`, input };
   }
@@ -140,12 +157,25 @@ function formatIssue(format: string, loc: (string | number)[], input: unknown): 
   }
   if (format === 'date-time') {
     const error = 'input is not a valid RFC 3339 date-time with an offset';
-    return { type: 'datetime_from_date_parsing', loc, msg: `Input should be a valid datetime, ${error}`, input, ctx: { error } };
+    return {
+      type: 'datetime_from_date_parsing',
+      loc,
+      msg: `Input should be a valid datetime, ${error}`,
+      input,
+      ctx: { error },
+    };
   }
   return { type: 'value_error', loc, msg: `Input should be a valid ${format}`, input };
 }
 
-function countIssue(type: string, what: string, bound: string, limit: number, loc: (string | number)[], input: unknown): ValidationIssue {
+function countIssue(
+  type: string,
+  what: string,
+  bound: string,
+  limit: number,
+  loc: (string | number)[],
+  input: unknown,
+): ValidationIssue {
   const actual = Array.isArray(input) ? input.length : 0;
   const noun = limit === 1 ? 'item' : 'items';
   return {
@@ -157,7 +187,13 @@ function countIssue(type: string, what: string, bound: string, limit: number, lo
   };
 }
 
-function lengthIssue(type: string, bound: string, limit: number, loc: (string | number)[], input: unknown): ValidationIssue {
+function lengthIssue(
+  type: string,
+  bound: string,
+  limit: number,
+  loc: (string | number)[],
+  input: unknown,
+): ValidationIssue {
   const noun = limit === 1 ? 'character' : 'characters';
   return {
     type,

@@ -5,7 +5,10 @@ import { Type, type SchemaOptions, type TSchema, type TUnsafe } from '@sinclair/
  * anyOf of literals: the OpenAPI document then matches Diga's, and a bad value yields one
  * error listing every allowed value.
  */
-export function StringEnum<const T extends readonly string[]>(values: T, options: SchemaOptions = {}): TUnsafe<T[number]> {
+export function StringEnum<const T extends readonly string[]>(
+  values: T,
+  options: SchemaOptions = {},
+): TUnsafe<T[number]> {
   return Type.Unsafe<T[number]>({ ...options, type: 'string', enum: [...values] });
 }
 

@@ -11,7 +11,11 @@ const CHUNK = 500;
 export async function findEventPayloads(db: Db, eventIds: string[]): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   for (const ids of chunks(eventIds)) {
-    const rows = await db.selectFrom('call_events').select(['event_id', 'payload']).where('event_id', 'in', ids).execute();
+    const rows = await db
+      .selectFrom('call_events')
+      .select(['event_id', 'payload'])
+      .where('event_id', 'in', ids)
+      .execute();
     for (const row of rows) found.set(row.event_id, row.payload);
   }
   return found;
@@ -38,10 +42,7 @@ export async function insertEvents(db: Db, rows: CallEventRow[]): Promise<void> 
 }
 
 /** Every event of a call that bears on its state (all but transcript messages), as stored. */
-export async function lifecycleEventsOf(
-  db: Db,
-  callId: string,
-): Promise<Pick<CallEventRow, 'event_id' | 'payload'>[]> {
+export async function lifecycleEventsOf(db: Db, callId: string): Promise<Pick<CallEventRow, 'event_id' | 'payload'>[]> {
   return db
     .selectFrom('call_events')
     .select(['event_id', 'payload'])

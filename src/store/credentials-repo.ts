@@ -6,7 +6,10 @@ export type ApiKeyRow = ApiKeysTable;
 export type RuntimeTokenRow = RuntimeTokensTable;
 
 export async function insertApiKey(db: Db, row: ApiKeyRow): Promise<void> {
-  await db.insertInto('api_keys').values(withDbInstants(db, row, ['created_date', 'expires_at', 'revoked_at'])).execute();
+  await db
+    .insertInto('api_keys')
+    .values(withDbInstants(db, row, ['created_date', 'expires_at', 'revoked_at']))
+    .execute();
 }
 
 export async function findApiKeyByHash(db: Db, keyHash: string): Promise<ApiKeyRow | undefined> {
@@ -25,7 +28,10 @@ export async function revokeApiKey(db: Db, id: string, at: number): Promise<bool
 }
 
 export async function insertRuntimeToken(db: Db, row: RuntimeTokenRow): Promise<void> {
-  await db.insertInto('runtime_tokens').values(withDbInstants(db, row, ['created_date', 'revoked_at'])).execute();
+  await db
+    .insertInto('runtime_tokens')
+    .values(withDbInstants(db, row, ['created_date', 'revoked_at']))
+    .execute();
 }
 
 export async function findRuntimeTokenByHash(db: Db, tokenHash: string): Promise<RuntimeTokenRow | undefined> {

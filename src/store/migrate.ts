@@ -46,3 +46,20 @@ async function assertSchemaNotNewer(db: Kysely<any>): Promise<void> {
   const unknown = rows.map((r) => r.name).filter((name) => !(name in migrations));
   if (unknown.length > 0) throw new SchemaTooNewError(unknown);
 }
+
+/**
+ * Whether the store answers and has exactly the migrations this build knows: one cheap query,
+ * for readiness probes. Throws when the store cannot be reached.
+ */
+export async function schemaIsCurrent(db: Kysely<any>): Promise<boolean> {
+  const rows = await (db as Kysely<{ kysely_migration: { name: string } }>)
+    .selectFrom('kysely_migration')
+    .select('name')
+    .execute()
+    .catch((error: unknown) => {
+      if (/kysely_migration/.test(String((error as Error).message))) return [];
+      throw error;
+    });
+  const applied = new Set(rows.map((r) => r.name));
+  return applied.size === Object.keys(migrations).length && Object.keys(migrations).every((m) => applied.has(m));
+}

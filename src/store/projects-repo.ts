@@ -8,7 +8,10 @@ export interface ProjectRow {
 }
 
 export async function insertProject(db: Db, row: ProjectRow): Promise<void> {
-  await db.insertInto('projects').values(withDbInstants(db, row, ['created_date'])).execute();
+  await db
+    .insertInto('projects')
+    .values(withDbInstants(db, row, ['created_date']))
+    .execute();
 }
 
 export async function findProject(db: Db, id: string): Promise<ProjectRow | undefined> {
@@ -16,7 +19,10 @@ export async function findProject(db: Db, id: string): Promise<ProjectRow | unde
 }
 
 export async function countProjects(db: Db): Promise<number> {
-  const row = await db.selectFrom('projects').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('projects')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

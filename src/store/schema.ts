@@ -1,5 +1,3 @@
-
-
 /**
  * Row types of every table, as Kysely sees them. Instants are whole microseconds since the
  * epoch (see domain/time.ts); JSON columns hold serialized text.
@@ -16,7 +14,6 @@ export interface Database {
   call_events: CallEventsTable;
   call_messages: CallMessagesTable;
 }
-
 
 export interface ProjectsTable {
   id: string;

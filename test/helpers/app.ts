@@ -51,7 +51,11 @@ export async function buildTestApp(options: { logger?: object; backend?: Backend
 }
 
 /** GET /v1/call/{id}, asserting that whatever came back is valid against the seed. */
-export async function getCallAs(app: FastifyInstance, key: string | undefined, id: string): Promise<LightMyRequestResponse> {
+export async function getCallAs(
+  app: FastifyInstance,
+  key: string | undefined,
+  id: string,
+): Promise<LightMyRequestResponse> {
   const response = await app.inject({
     method: 'GET',
     url: `/v1/call/${id}`,
@@ -61,7 +65,11 @@ export async function getCallAs(app: FastifyInstance, key: string | undefined, i
   return response;
 }
 
-export async function postEvents(app: FastifyInstance, token: string, events: unknown[]): Promise<LightMyRequestResponse> {
+export async function postEvents(
+  app: FastifyInstance,
+  token: string,
+  events: unknown[],
+): Promise<LightMyRequestResponse> {
   return app.inject({
     method: 'POST',
     url: '/internal/v1/events',

@@ -40,5 +40,6 @@ async function admin(statement: string): Promise<void> {
 export function describeEachBackend(title: string, suite: (backend: BackendName) => void): void {
   describe(`${title} [sqlite]`, () => suite('sqlite'));
   if (postgresAdminUrl) describe(`${title} [postgres]`, () => suite('postgres'));
-  else describe(`${title} [postgres]`, { skip: 'PostgreSQL suite skipped: DIGA_TEST_DATABASE_URL is not set' }, () => {});
+  else
+    describe(`${title} [postgres]`, { skip: 'PostgreSQL suite skipped: DIGA_TEST_DATABASE_URL is not set' }, () => {});
 }

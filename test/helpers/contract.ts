@@ -7,9 +7,10 @@ import { projectRoot } from './paths.js';
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 /** The seed's OpenAPI block (spec/get-call-by-id.openapi.json): the authoritative contract. */
-export const seed = JSON.parse(
-  readFileSync(join(projectRoot, 'spec', 'get-call-by-id.openapi.json'), 'utf8'),
-) as { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, { properties?: object; required?: string[] }> } };
+export const seed = JSON.parse(readFileSync(join(projectRoot, 'spec', 'get-call-by-id.openapi.json'), 'utf8')) as {
+  paths: Record<string, Record<string, unknown>>;
+  components: { schemas: Record<string, { properties?: object; required?: string[] }> };
+};
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);

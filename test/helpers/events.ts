@@ -4,16 +4,28 @@ import type { RuntimeEvent } from '../../src/domain/calls/event-schema.js';
 /** Builders for runtime events, with sensible defaults a test overrides where it cares. */
 export function callEvents(projectId: string, callId = randomUUID(), start = Date.parse('2026-11-20T10:00:00Z')) {
   const at = (seconds: number) => new Date(start + seconds * 1000).toISOString();
-  const base = (seconds: number) => ({ event_id: randomUUID(), project_id: projectId, call_id: callId, occurred_at: at(seconds) });
+  const base = (seconds: number) => ({
+    event_id: randomUUID(),
+    project_id: projectId,
+    call_id: callId,
+    occurred_at: at(seconds),
+  });
   return {
     callId,
-    created: (seconds = 0, data: Partial<Extract<RuntimeEvent, { type: 'call.created' }>['data']> = {}): RuntimeEvent => ({
+    created: (
+      seconds = 0,
+      data: Partial<Extract<RuntimeEvent, { type: 'call.created' }>['data']> = {},
+    ): RuntimeEvent => ({
       ...base(seconds),
       type: 'call.created',
       data: { type: 'inbound', contact: { identifier: '+34600111222', contact_type: 'call' }, ...data },
     }),
     answered: (seconds = 5): RuntimeEvent => ({ ...base(seconds), type: 'call.answered', data: {} }),
-    ended: (seconds = 65, outcome: 'completed' | 'failed' | 'transferred' | 'no_answer' = 'completed', end_reason: string | null = 'customer_hangup'): RuntimeEvent => ({
+    ended: (
+      seconds = 65,
+      outcome: 'completed' | 'failed' | 'transferred' | 'no_answer' = 'completed',
+      end_reason: string | null = 'customer_hangup',
+    ): RuntimeEvent => ({
       ...base(seconds),
       type: 'call.ended',
       data: { outcome, end_reason },

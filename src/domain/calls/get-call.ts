@@ -17,7 +17,12 @@ export interface CallView {
   duration: number | null;
   type: CreatedData['type'];
   end_reason: string | null;
-  contact: { id: string; created_date: string; identifier: string; contact_type: CreatedData['contact']['contact_type'] };
+  contact: {
+    id: string;
+    created_date: string;
+    identifier: string;
+    contact_type: CreatedData['contact']['contact_type'];
+  };
   phone_register_id: string | null;
   dynamic_variables: Record<string, unknown> | null;
   created_date: string;
@@ -49,7 +54,8 @@ export function toCallView(row: CallWithContact): CallView {
       contact_type: row.contact_type as CallView['contact']['contact_type'],
     },
     phone_register_id: row.phone_register_id,
-    dynamic_variables: row.dynamic_variables === null ? null : (JSON.parse(row.dynamic_variables) as Record<string, unknown>),
+    dynamic_variables:
+      row.dynamic_variables === null ? null : (JSON.parse(row.dynamic_variables) as Record<string, unknown>),
     created_date: formatInstant(row.created_date),
   };
 }

@@ -5,6 +5,8 @@ import { findCallOwners, findEventPayloads, insertEvents, lifecycleEventsOf } fr
 import { upsertContact } from '../../store/contacts-repo.js';
 import { upsertCall } from '../../store/calls-repo.js';
 import { insertMessages } from '../../store/messages-repo.js';
+import { lockCalls } from '../../store/call-locks.js';
+import { withRetries } from '../../store/failures.js';
 import { nowMicros } from '../time.js';
 import { newId } from '../uuid.js';
 import type { RuntimeEvent } from './event-schema.js';
@@ -23,74 +25,81 @@ export interface IngestResult {
  * Records a batch of runtime events and brings the calls they touch up to date, all in one
  * transaction: the batch is applied whole or not at all. A replayed event (same event_id and
  * content) is a no-op; the same event_id with other content rejects the batch. Each touched
- * call is re-folded from its full event set, so its state never depends on arrival order.
+ * call is re-folded from its full event set, so its state never depends on arrival order; the
+ * calls are locked first, so concurrent batches for one call (other processes) apply in turn.
  */
 export async function ingestEvents(db: Db, batch: readonly RuntimeEvent[]): Promise<IngestResult> {
   const events = batch.map(canonicalEvent);
   const payloads = events.map(eventPayload);
 
-  return db.transaction().execute(async (trx) => {
-    await assertBatchConsistent(trx, events);
+  return withRetries(() =>
+    db.transaction().execute(async (trx) => {
+      await lockCalls(trx, [...new Set(events.map((e) => e.callId))]);
+      await assertBatchConsistent(trx, events);
 
-    const stored = await findEventPayloads(trx, events.map((e) => e.eventId));
-    const seenInBatch = new Map<string, string>();
-    const fresh: CallEvent[] = [];
-    const freshPayloads: string[] = [];
-    const statuses = events.map((event, index): EventOutcome => {
-      const payload = payloads[index] as string;
-      const earlier = stored.get(event.eventId) ?? seenInBatch.get(event.eventId);
-      if (earlier !== undefined) {
-        if (!sameEventContent(earlier, payload)) throw errors.eventConflict(event.eventId, index);
-        return 'duplicate';
-      }
-      seenInBatch.set(event.eventId, payload);
-      fresh.push(event);
-      freshPayloads.push(payload);
-      return 'accepted';
-    });
+      const stored = await findEventPayloads(
+        trx,
+        events.map((e) => e.eventId),
+      );
+      const seenInBatch = new Map<string, string>();
+      const fresh: CallEvent[] = [];
+      const freshPayloads: string[] = [];
+      const statuses = events.map((event, index): EventOutcome => {
+        const payload = payloads[index] as string;
+        const earlier = stored.get(event.eventId) ?? seenInBatch.get(event.eventId);
+        if (earlier !== undefined) {
+          if (!sameEventContent(earlier, payload)) throw errors.eventConflict(event.eventId, index);
+          return 'duplicate';
+        }
+        seenInBatch.set(event.eventId, payload);
+        fresh.push(event);
+        freshPayloads.push(payload);
+        return 'accepted';
+      });
 
-    const receivedAt = nowMicros();
-    await insertEvents(
-      trx,
-      fresh.map((e, i) => ({
-        event_id: e.eventId,
-        project_id: e.projectId,
-        call_id: e.callId,
-        type: e.type,
-        occurred_at: e.occurredAt,
-        payload: freshPayloads[i] as string,
-        received_at: receivedAt,
-      })),
-    );
-    await insertMessages(
-      trx,
-      fresh.flatMap((e) =>
-        e.type === 'call.message'
-          ? [
-              {
-                id: e.eventId,
-                project_id: e.projectId,
-                call_id: e.callId,
-                role: e.data.role,
-                content: e.data.content,
-                tool_call: e.data.tool_call === null ? null : JSON.stringify(e.data.tool_call),
-                created_date: e.occurredAt,
-              },
-            ]
-          : [],
-      ),
-    );
+      const receivedAt = nowMicros();
+      await insertEvents(
+        trx,
+        fresh.map((e, i) => ({
+          event_id: e.eventId,
+          project_id: e.projectId,
+          call_id: e.callId,
+          type: e.type,
+          occurred_at: e.occurredAt,
+          payload: freshPayloads[i] as string,
+          received_at: receivedAt,
+        })),
+      );
+      await insertMessages(
+        trx,
+        fresh.flatMap((e) =>
+          e.type === 'call.message'
+            ? [
+                {
+                  id: e.eventId,
+                  project_id: e.projectId,
+                  call_id: e.callId,
+                  role: e.data.role,
+                  content: e.data.content,
+                  tool_call: e.data.tool_call === null ? null : JSON.stringify(e.data.tool_call),
+                  created_date: e.occurredAt,
+                },
+              ]
+            : [],
+        ),
+      );
 
-    const touched = new Set(fresh.filter((e) => e.type !== 'call.message').map((e) => e.callId));
-    for (const callId of touched) await refreshCall(trx, callId, receivedAt);
+      const touched = new Set(fresh.filter((e) => e.type !== 'call.message').map((e) => e.callId));
+      for (const callId of touched) await refreshCall(trx, callId, receivedAt);
 
-    const duplicates = statuses.filter((s) => s === 'duplicate').length;
-    return {
-      accepted: statuses.length - duplicates,
-      duplicates,
-      results: events.map((e, i) => ({ event_id: e.eventId, status: statuses[i] as EventOutcome })),
-    };
-  });
+      const duplicates = statuses.filter((s) => s === 'duplicate').length;
+      return {
+        accepted: statuses.length - duplicates,
+        duplicates,
+        results: events.map((e, i) => ({ event_id: e.eventId, status: statuses[i] as EventOutcome })),
+      };
+    }),
+  );
 }
 
 /**
@@ -153,7 +162,8 @@ async function refreshCall(trx: Db, callId: string, now: number): Promise<void> 
     end_time: state.endTime,
     duration: state.duration,
     end_reason: state.endReason,
-    dynamic_variables: state.created.dynamic_variables === null ? null : JSON.stringify(state.created.dynamic_variables),
+    dynamic_variables:
+      state.created.dynamic_variables === null ? null : JSON.stringify(state.created.dynamic_variables),
     created_date: state.createdDate,
     updated_at: now,
   });

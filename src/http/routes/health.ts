@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { errors } from '../../errors.js';
+import { schemaIsCurrent } from '../../store/migrate.js';
+import type { RouteDeps } from '../route-deps.js';
+import { errorResponse } from '../schemas/errors.js';
+
+const Status = Type.Object({ status: Type.String() });
+
+/** Probes for load balancers and orchestrators: unauthenticated, cheap, never cached. */
+export const healthRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { db }) => {
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['Operations'],
+        summary: 'Liveness: the process is up',
+        operationId: 'healthz',
+        response: { 200: Status },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return { status: 'ok' };
+    },
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['Operations'],
+        summary: 'Readiness: the store answers and its schema is the one this build expects',
+        operationId: 'readyz',
+        response: { 200: Status, 503: errorResponse('Not ready') },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'no-store');
+      if (!(await schemaIsCurrent(db))) {
+        throw errors.serviceUnavailable("The store's schema is not the one this build expects; run `diga-api migrate`");
+      }
+      return { status: 'ready' };
+    },
+  );
+};
