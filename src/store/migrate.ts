@@ -37,14 +37,23 @@ export class SchemaTooNewError extends Error {
 }
 
 async function assertSchemaNotNewer(db: Kysely<any>): Promise<void> {
-  const tables = await db.introspection.getTables();
-  if (!tables.some((t) => t.name === 'kysely_migration')) return;
-  const rows = await (db as Kysely<{ kysely_migration: { name: string } }>)
-    .selectFrom('kysely_migration')
-    .select('name')
-    .execute();
-  const unknown = rows.map((r) => r.name).filter((name) => !(name in migrations));
+  const unknown = (await appliedMigrations(db)).filter((name) => !(name in migrations));
   if (unknown.length > 0) throw new SchemaTooNewError(unknown);
+}
+
+/** Names of the migrations the store has applied; none for a store never migrated. */
+async function appliedMigrations(db: Kysely<any>): Promise<string[]> {
+  try {
+    const rows = await (db as Kysely<{ kysely_migration: { name: string } }>)
+      .selectFrom('kysely_migration')
+      .select('name')
+      .execute();
+    return rows.map((r) => r.name);
+  } catch (error) {
+    // No migration table yet: a fresh store. Anything else (unreachable, …) propagates.
+    if (/kysely_migration/.test(String((error as Error).message))) return [];
+    throw error;
+  }
 }
 
 /**
@@ -52,14 +61,7 @@ async function assertSchemaNotNewer(db: Kysely<any>): Promise<void> {
  * for readiness probes. Throws when the store cannot be reached.
  */
 export async function schemaIsCurrent(db: Kysely<any>): Promise<boolean> {
-  const rows = await (db as Kysely<{ kysely_migration: { name: string } }>)
-    .selectFrom('kysely_migration')
-    .select('name')
-    .execute()
-    .catch((error: unknown) => {
-      if (/kysely_migration/.test(String((error as Error).message))) return [];
-      throw error;
-    });
-  const applied = new Set(rows.map((r) => r.name));
-  return applied.size === Object.keys(migrations).length && Object.keys(migrations).every((m) => applied.has(m));
+  const applied = new Set(await appliedMigrations(db));
+  const known = Object.keys(migrations);
+  return applied.size === known.length && known.every((m) => applied.has(m));
 }
