@@ -42,7 +42,8 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
       },
     });
     logPoolError = (error) => {
-      app.log.warn({ err: error }, 'store connection error');
+      const { message, code } = error as Error & { code?: string };
+      app.log.warn({ err: { message, code } }, 'store connection error');
       return true;
     };
     const address = await app.listen({ host: config.host, port: config.port });

@@ -40,7 +40,13 @@ export function openPostgresStore(url: string, options: Partial<PostgresOptions>
     options: `-c TimeZone=UTC -c statement_timeout=${options.statementTimeoutMs ?? 5000}`,
     types,
   });
-  pool.on('error', options.onPoolError ?? (() => {}));
+  const onError = options.onPoolError ?? (() => {});
+  // pg emits 'error' on a client whose connection drops. The pool listens only while a client is
+  // idle; a client that is checked out (mid-transaction, say) would take the process down with
+  // an unhandled 'error' event. With this listener the error reaches the query in flight (→ 503
+  // or a retry), and the pool discards the broken client when it is released.
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const { host, pathname } = new URL(url);
   return {

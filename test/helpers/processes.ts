@@ -75,7 +75,7 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the built server on a free port and waits until it says it is ready. */
+/** Starts the built server on a free port and waits until it says it is ready (logged at info). */
 export async function startServerProcess(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [builtServer], {
@@ -85,7 +85,10 @@ export async function startServerProcess(env: NodeJS.ProcessEnv): Promise<Server
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  await waitForOutput(child, /diga-api ready/);
+  await waitForOutput(child, /diga-api ready/).catch((error: unknown) => {
+    child.kill('SIGKILL'); // never leave a server behind to keep the test process alive
+    throw error;
+  });
   return {
     child,
     base: `http://127.0.0.1:${port}`,
