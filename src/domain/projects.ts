@@ -1,4 +1,5 @@
 import type { Db } from '../store/database.js';
+import { lockNamed } from '../store/locks.js';
 import { countProjects, insertProject, type ProjectRow } from '../store/projects-repo.js';
 import { createApiKey, createRuntimeToken, type CreatedCredential } from './credentials.js';
 import { nowMicros } from './time.js';
@@ -22,6 +23,8 @@ export interface Bootstrap {
  */
 export async function bootstrapEmptyStore(db: Db): Promise<Bootstrap | undefined> {
   return db.transaction().execute(async (trx) => {
+    // N instances may start at once on an empty PostgreSQL store: only one bootstraps it.
+    await lockNamed(trx, 'diga-api:bootstrap');
     if ((await countProjects(trx)) > 0) return undefined;
     const project = await createProject(trx, 'Default');
     const apiKey = await createApiKey(trx, { projectId: project.id, name: 'Default key' });

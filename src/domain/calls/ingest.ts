@@ -5,7 +5,7 @@ import { findCallOwners, findEventPayloads, insertEvents, lifecycleEventsOf } fr
 import { upsertContact } from '../../store/contacts-repo.js';
 import { upsertCall } from '../../store/calls-repo.js';
 import { insertMessages } from '../../store/messages-repo.js';
-import { lockCalls } from '../../store/call-locks.js';
+import { lockCalls } from '../../store/locks.js';
 import { withRetries } from '../../store/failures.js';
 import { nowMicros } from '../time.js';
 import { newId } from '../uuid.js';

@@ -17,3 +17,9 @@ export async function lockCalls(trx: Db, callIds: string[]): Promise<void> {
     FROM (SELECT hashtextextended(id, 0) AS k FROM unnest(${sorted}::text[]) AS id ORDER BY id) AS ordered
   `.execute(trx);
 }
+
+/** Serializes, across processes, everything that takes the same named lock in a transaction. */
+export async function lockNamed(trx: Db, name: string): Promise<void> {
+  if (dialectOf(trx) !== 'postgres') return;
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${name}, 0))`.execute(trx);
+}
