@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { registerErrorHandler } from './http/error-handler.js';
 import { registerNotFound } from './http/not-found.js';
@@ -10,11 +10,16 @@ import { internalRoutes } from './http/routes/internal/index.js';
 import { callSchemas } from './http/schemas/calls.js';
 import { errorSchemas } from './http/schemas/errors.js';
 import { createValidatorCompiler } from './http/validation.js';
+import { CredentialCache } from './domain/credential-cache.js';
 import type { Db } from './store/database.js';
 import { VERSION } from './version.js';
 
 export interface AppDeps {
   db: Db;
+  /** How long a verified API key is trusted without a store lookup (0: always look up). */
+  credentialCacheTtlMs?: number;
+  /** Changes whenever another process writes the store (SQLite), so cached keys are re-checked. */
+  storeGeneration?: () => number;
   logger?: FastifyServerOptions['logger'];
   bodyLimit?: number;
 }
@@ -29,6 +34,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Long enough for any id a client may send, so a bad one is a 422 and not a 404.
     routerOptions: { maxParamLength: 4096 },
     requestIdHeader: false,
+    // One access-log line per request, written by the onResponse hook below (Fastify writes two).
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -39,14 +46,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const schema of shared) app.addSchema(schema);
   app.setValidatorCompiler(createValidatorCompiler(shared));
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request',
+    );
+    done();
   });
   registerErrorHandler(app);
   registerNotFound(app);
   await registerOpenApi(app, VERSION);
 
-  const routeDeps = { db: deps.db };
+  const routeDeps = {
+    db: deps.db,
+    credentialCache: new CredentialCache(deps.credentialCacheTtlMs ?? 1000, deps.storeGeneration),
+  };
   await app.register(callRoutes, routeDeps);
   await app.register(internalRoutes, routeDeps);
   await app.register(healthRoutes, routeDeps);

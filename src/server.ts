@@ -35,6 +35,7 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
 
     const app = await buildApp({
       db: store.db,
+      storeGeneration: store.generation,
       bodyLimit: config.bodyLimit,
       logger: {
         level: config.logLevel,

@@ -51,7 +51,7 @@ describe('diga-api CLI', () => {
 
     // The key works against the API until revoked, and not after.
     const store = openStore(dbUrl);
-    const app = await buildApp({ db: store.db });
+    const app = await buildApp({ db: store.db, storeGeneration: store.generation });
     try {
       const ask = () =>
         app.inject({

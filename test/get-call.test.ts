@@ -184,6 +184,15 @@ describeEachBackend('GET /v1/call/{id}', (backend) => {
     }
   });
 
+  test('a key revoked elsewhere (another process) stops working within the cache TTL of 1 s', async () => {
+    const key = await t.keyFor(t.projectA, null);
+    assert.equal((await getCallAs(t.app, key, callId)).statusCode, 200);
+    const row = await findApiKeyByHash(t.store.db, hashSecret(key));
+    await revokeApiKey(t.store.db, row!.id); // as the CLI would: this app's cache is not told
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    assert.equal((await getCallAs(t.app, key, callId)).statusCode, 401);
+  });
+
   test('the bearer scheme is case-insensitive, as in FastAPI', async () => {
     const response = await t.app.inject({
       method: 'GET',

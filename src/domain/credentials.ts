@@ -8,6 +8,7 @@ import {
   revokeApiKey as revokeApiKeyRow,
 } from '../store/credentials-repo.js';
 import { findProject } from '../store/projects-repo.js';
+import type { CredentialCache } from './credential-cache.js';
 import { isPermission, type Grant, type Permission } from './permissions.js';
 import { API_KEY_PATTERN, generateApiKey, generateRuntimeToken, hashSecret, RUNTIME_TOKEN_PATTERN } from './secrets.js';
 import { nowMicros, type Micros } from './time.js';
@@ -26,15 +27,21 @@ export const SYSTEM_CREATOR_ID = '00000000-0000-0000-0000-000000000000';
 export async function authenticateApiKey(
   db: Db,
   value: string,
+  cache?: CredentialCache,
   now: Micros = nowMicros(),
 ): Promise<Principal | undefined> {
   if (!API_KEY_PATTERN.test(value)) return undefined;
-  const row = await findApiKeyByHash(db, hashSecret(value));
+  const keyHash = hashSecret(value);
+  const cached = cache?.get(keyHash, now);
+  if (cached !== undefined) return cached;
+  const row = await findApiKeyByHash(db, keyHash);
   if (row === undefined || row.revoked_at !== null) return undefined;
   if (row.expires_at !== null && row.expires_at <= now) return undefined;
   const permissions =
     row.restricted === 1 ? new Set((JSON.parse(row.permissions ?? '[]') as string[]).filter(isPermission)) : null;
-  return { projectId: row.project_id, keyId: row.id, permissions };
+  const principal = { projectId: row.project_id, keyId: row.id, permissions };
+  cache?.set(keyHash, principal, row.expires_at, now);
+  return principal;
 }
 
 export async function authenticateRuntimeToken(db: Db, value: string): Promise<{ tokenId: string } | undefined> {
@@ -89,9 +96,14 @@ export async function createApiKey(db: Db, input: NewApiKeyInput): Promise<Creat
   };
 }
 
-/** Revokes at once: the next request with the key is a 401. False if there was no live key. */
-export async function revokeApiKey(db: Db, keyId: string): Promise<boolean> {
-  return revokeApiKeyRow(db, keyId, nowMicros());
+/**
+ * Revokes a key. The next request with it is a 401 in this process (its cache, if given, is
+ * cleared) and within the cache's TTL in every other process. False if there was no live key.
+ */
+export async function revokeApiKey(db: Db, keyId: string, cache?: CredentialCache): Promise<boolean> {
+  const revoked = await revokeApiKeyRow(db, keyId, nowMicros());
+  cache?.clear();
+  return revoked;
 }
 
 export async function createRuntimeToken(db: Db, name: string): Promise<CreatedCredential> {

@@ -3,6 +3,7 @@ import { errors } from '../errors.js';
 import { authenticateApiKey, authenticateRuntimeToken, type Principal } from '../domain/credentials.js';
 import { allows, type Permission } from '../domain/permissions.js';
 import type { Db } from '../store/database.js';
+import type { RouteDeps } from './route-deps.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,10 +28,11 @@ export function bearerToken(request: FastifyRequest): string | undefined {
  * without a valid key is a 401 whatever else is wrong with it, and one without the permission
  * a 403. `action` completes Diga's message "Missing required permissions to …".
  */
-export function requireApiKey(db: Db, permission: Permission, action: string): onRequestHookHandler {
+export function requireApiKey(deps: RouteDeps, permission: Permission, action: string): onRequestHookHandler {
+  const { db, credentialCache } = deps;
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const token = bearerToken(request);
-    const principal = token === undefined ? undefined : await authenticateApiKey(db, token);
+    const principal = token === undefined ? undefined : await authenticateApiKey(db, token, credentialCache);
     if (principal === undefined) throw errors.invalidApiKey();
     // Responses to an authenticated caller hold that project's data: never cache them.
     reply.header('cache-control', 'no-store');

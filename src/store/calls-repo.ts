@@ -1,6 +1,7 @@
 import type { Db } from './database.js';
 import { withDbInstants } from './dialect.js';
 import type { CallsTable } from './schema.js';
+import { precompiled } from './precompiled.js';
 
 export type CallRow = CallsTable;
 
@@ -21,9 +22,8 @@ export async function upsertCall(db: Db, row: CallRow): Promise<void> {
     .execute();
 }
 
-/** One call of one project; another project's call is as absent as a missing one. */
-export async function findCall(db: Db, projectId: string, callId: string): Promise<CallWithContact | undefined> {
-  return db
+const findCallQuery = precompiled((db: Db, projectId: string, callId: string) =>
+  db
     .selectFrom('calls')
     .innerJoin('contacts', 'contacts.id', 'calls.contact_id')
     .selectAll('calls')
@@ -33,6 +33,11 @@ export async function findCall(db: Db, projectId: string, callId: string): Promi
       'contacts.contact_type as contact_type',
     ])
     .where('calls.id', '=', callId)
-    .where('calls.project_id', '=', projectId)
-    .executeTakeFirst();
+    .where('calls.project_id', '=', projectId),
+);
+
+/** One call of one project; another project's call is as absent as a missing one. */
+export async function findCall(db: Db, projectId: string, callId: string): Promise<CallWithContact | undefined> {
+  const [row] = await findCallQuery(db, projectId, callId);
+  return row as CallWithContact | undefined;
 }

@@ -1,6 +1,7 @@
 import type { Db } from './database.js';
 import { dbInstant, withDbInstants } from './dialect.js';
 import type { ApiKeysTable, RuntimeTokensTable } from './schema.js';
+import { precompiled } from './precompiled.js';
 
 export type ApiKeyRow = ApiKeysTable;
 export type RuntimeTokenRow = RuntimeTokensTable;
@@ -12,8 +13,13 @@ export async function insertApiKey(db: Db, row: ApiKeyRow): Promise<void> {
     .execute();
 }
 
+const findApiKeyQuery = precompiled((db: Db, keyHash: string) =>
+  db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash),
+);
+
 export async function findApiKeyByHash(db: Db, keyHash: string): Promise<ApiKeyRow | undefined> {
-  return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+  const [row] = await findApiKeyQuery(db, keyHash);
+  return row;
 }
 
 /** Revokes a key; false when there is no such unrevoked key. */

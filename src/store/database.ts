@@ -11,6 +11,8 @@ export interface Store {
   dialect: Dialect;
   /** What the store is, for logs and banners: never includes credentials. */
   description: string;
+  /** Moves whenever another connection commits (SQLite's data_version); absent on PostgreSQL. */
+  generation?: () => number;
   close(): Promise<void>;
 }
 

@@ -14,11 +14,38 @@ export function openSqliteStore(path: string): Store {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
   return {
     db,
     dialect: 'sqlite',
     description: path === ':memory:' ? 'SQLite (in memory)' : `SQLite ${path}`,
+    generation: () => dataVersion.get() as number,
     close: () => db.destroy(),
+  };
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The database as Kysely's SQLite driver sees it, with two changes. Prepared statements are
+ * reused: the driver prepares every query anew, which profiling showed to be an eighth of a GET's
+ * CPU time, and a query's SQL text is the same on every call. And transactions begin IMMEDIATE,
+ * taking the write lock at once: every transaction here writes, and a deferred one that reads
+ * first can fail with SQLITE_BUSY instead of waiting when another process (the CLI) writes.
+ */
+function withStatementCache(sqlite: SQLite.Database): { prepare(sql: string): SQLite.Statement; close(): void } {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = sqlite.prepare(sql === 'begin' ? 'begin immediate' : sql);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+    close: () => sqlite.close(),
   };
 }

@@ -9,11 +9,12 @@ import { CallIdParamsSchema, CallResponseSchema } from '../../schemas/calls.js';
 import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
 
 /** GET /v1/call/{id}: spec/get-call-by-id.md. */
-export const getCallRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { db }) => {
+export const getCallRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
+  const { db } = deps;
   app.get(
     '/v1/call/:id',
     {
-      onRequest: requireApiKey(db, 'calls.view', 'view calls'),
+      onRequest: requireApiKey(deps, 'calls.view', 'view calls'),
       serializerCompiler: keepKeyOrder,
       schema: {
         tags: ['Calls'],

@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+/**
+ * The load generator, run as its own process (pinned to its own core by bench/run.ts):
+ * GET /v1/call/{id} over a random choice of the given ids, at fixed connections and duration.
+ * Uses wrk when it is installed (it generates far more load per core), autocannon otherwise.
+ * Prints one JSON object; latencies in milliseconds.
+ */
+const [url, key, idsFile, connections, duration] = process.argv.slice(2) as [string, string, string, string, string];
+const ids = JSON.parse(readFileSync(idsFile, 'utf8')) as string[];
+
+if (spawnSync('wrk', ['--version']).error === undefined) {
+  const linesFile = `${idsFile}.txt`;
+  writeFileSync(linesFile, `${ids.join('\n')}\n`);
+  const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'load-wrk.lua');
+  const run = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${duration}s`, '--latency', '-s', script, url], {
+    env: { ...process.env, BENCH_IDS_FILE: linesFile, BENCH_KEY: key },
+    encoding: 'utf8',
+  });
+  const json = run.stdout.split('\n').find((line) => line.startsWith('{'));
+  if (!json) throw new Error(`wrk printed no result: ${run.stdout}${run.stderr}`);
+  process.stdout.write(`${JSON.stringify({ ...JSON.parse(json), generator: 'wrk' })}\n`);
+} else {
+  const result = await autocannon({
+    url,
+    connections: Number(connections),
+    duration: Number(duration),
+    headers: { authorization: `Bearer ${key}` },
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (request) => ({ ...request, path: `/v1/call/${ids[Math.floor(Math.random() * ids.length)]}` }),
+      },
+    ],
+  });
+  process.stdout.write(
+    `${JSON.stringify({
+      requestsPerSecond: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      p99_9: (result.latency as unknown as Record<string, number>).p99_9,
+      errors: result.errors + result.timeouts,
+      non2xx: result.non2xx,
+      total: result.requests.total,
+      generator: 'autocannon',
+    })}\n`,
+  );
+}

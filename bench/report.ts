@@ -1,0 +1,62 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SizeResult } from './run.js';
+
+export interface Report {
+  date: string;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; pinning: string };
+  command: string;
+  connections: number;
+  duration: number;
+  unknownShare: number;
+  results: SizeResult[];
+}
+
+const START = '<!-- bench:results:start -->';
+const END = '<!-- bench:results:end -->';
+
+/**
+ * Saves the run as JSON (bench/results/, for comparing commits) and replaces the generated part
+ * of docs/BENCHMARKS.md with its tables; the prose around the markers is kept.
+ */
+export function writeReport(root: string, report: Report): void {
+  const resultsDir = join(root, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${report.date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+
+  const lines = [
+    START,
+    `Run of ${report.date} on ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGb} GiB, Node ${report.machine.node}; ${report.machine.pinning}.`,
+    `Command: \`${report.command}\`. ${report.connections} connections, ${report.duration} s per measurement after a warm-up, ${Math.round(report.unknownShare * 100)} % of requests for ids that do not exist. Raw figures: \`bench/results/${file.split('/').at(-1)}\`.`,
+    '',
+    '| calls in store | ingestion (events/s) | store size per call | server | req/s | p50 ms | p99 ms | p99.9 ms | errors | peak RSS MB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of report.results) {
+    for (const [name, s] of Object.entries(r.servers)) {
+      const first = name === 'diga-api';
+      lines.push(
+        `| ${first ? r.calls.toLocaleString('en') : ''} | ${first ? Math.round(r.seed.eventsPerSecond).toLocaleString('en') : ''} | ${first && r.seed.bytesPerCall ? `${Math.round(r.seed.bytesPerCall).toLocaleString('en')} B` : ''} | ${name} | ${Math.round(s.requestsPerSecond).toLocaleString('en')} | ${s.p50} | ${s.p99} | ${s.p99_9} | ${s.errors} | ${s.peakRssMb.toFixed(0)} |`,
+      );
+    }
+  }
+  lines.push('', '| calls in store | diga-api / lookup limit | diga-api / ceiling |', '| --- | --- | --- |');
+  for (const r of report.results) {
+    lines.push(
+      `| ${r.calls.toLocaleString('en')} | **${(r.ratioToLookup * 100).toFixed(0)} %** | ${(r.ratioToCeiling * 100).toFixed(0)} % |`,
+    );
+  }
+  lines.push(END);
+
+  const docPath = join(root, 'docs', 'BENCHMARKS.md');
+  let doc: string;
+  try {
+    doc = readFileSync(docPath, 'utf8');
+  } catch {
+    doc = `# Benchmarks\n\n${START}\n${END}\n`;
+  }
+  const generated = lines.join('\n');
+  doc = doc.includes(START) ? doc.replace(new RegExp(`${START}[\\s\\S]*${END}`), generated) : `${doc}\n${generated}\n`;
+  writeFileSync(docPath, doc);
+}

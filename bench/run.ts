@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { buildLookupTable, seedStore, type SeedResult } from './seed.js';
+import { distDir, pinning, runLoad, startServer, type LoadResult } from './servers.js';
+import { writeReport } from './report.js';
+
+/**
+ * `npm run bench`: seeds stores through the ingestion path, then drives GET /v1/call/{id} on the
+ * built server and on two reference servers (the ceiling and the lookup limit), at a small and a
+ * large store size. Writes bench/results/<time>.json and docs/BENCHMARKS.md.
+ */
+const { values } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '1000000' },
+    small: { type: 'string', default: '10000' },
+    connections: { type: 'string', default: '50' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    'unknown-share': { type: 'string', default: '0.1' },
+  },
+});
+const sizes = [...new Set([Number(values.small), Number(values.calls)])].sort((a, b) => a - b);
+const connections = Number(values.connections);
+const duration = Number(values.duration);
+const warmup = Number(values.warmup);
+const unknownShare = Number(values['unknown-share']);
+const root = join(distDir, '..');
+const dataDir = join(root, 'bench', '.data');
+mkdirSync(dataDir, { recursive: true });
+
+export interface SizeResult {
+  calls: number;
+  seed: Omit<SeedResult, 'apiKey' | 'sampleIds'>;
+  servers: Record<string, LoadResult & { peakRssMb: number }>;
+  ratioToLookup: number;
+  ratioToCeiling: number;
+}
+
+const results: SizeResult[] = [];
+for (const calls of sizes) {
+  const dbPath = join(dataDir, `diga-${calls}.db`);
+  const lookupPath = join(dataDir, `lookup-${calls}.db`);
+  for (const p of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, lookupPath]) rmSync(p, { force: true });
+
+  log(`seeding ${calls} calls through the ingestion path…`);
+  const seed = await seedStore(dbPath, calls);
+  log(
+    `  ${seed.events} events in ${seed.seconds.toFixed(1)} s: ${Math.round(seed.eventsPerSecond)} events/s, ${Math.round(seed.bytesPerCall ?? 0)} bytes/call`,
+  );
+  await buildLookupTable(dbPath, lookupPath);
+
+  // A random choice of existing ids, and a share of ids that exist nowhere (which must stay as cheap).
+  const ids = [
+    ...seed.sampleIds,
+    ...Array.from({ length: Math.round(seed.sampleIds.length * unknownShare) }, () => randomUUID()),
+  ];
+  const idsFile = join(dataDir, `ids-${calls}.json`);
+  writeFileSync(idsFile, JSON.stringify(ids));
+  const sampleBody = new Database(lookupPath, { readonly: true })
+    .prepare('SELECT body FROM bodies LIMIT 1')
+    .pluck()
+    .get() as Buffer;
+
+  const servers = [
+    {
+      name: 'diga-api',
+      script: join(distDir, 'src', 'main.js'),
+      env: { DIGA_DATABASE_URL: dbPath, LOG_LEVEL: 'info' },
+    },
+    {
+      name: 'lookup limit',
+      script: join(distDir, 'bench', 'reference', 'lookup.js'),
+      env: { BENCH_LOOKUP_DB: lookupPath, BENCH_KEY: seed.apiKey },
+    },
+    {
+      name: 'ceiling',
+      script: join(distDir, 'bench', 'reference', 'ceiling.js'),
+      env: { BENCH_BODY: sampleBody.toString() },
+    },
+  ];
+  const measured: SizeResult['servers'] = {};
+  for (const [i, server] of servers.entries()) {
+    const running = await startServer(server.name, server.script, 18_000 + i, server.env);
+    try {
+      if (warmup > 0) await runLoad(running.url, seed.apiKey, idsFile, connections, warmup);
+      const load = await runLoad(running.url, seed.apiKey, idsFile, connections, duration);
+      measured[server.name] = { ...load, peakRssMb: running.peakRssMb() };
+      log(
+        `  ${server.name}: ${Math.round(load.requestsPerSecond)} req/s, p50 ${load.p50} ms, p99 ${load.p99} ms, p99.9 ${load.p99_9} ms, errors ${load.errors}, non-2xx ${load.non2xx}`,
+      );
+    } finally {
+      await running.stop();
+    }
+  }
+  const rps = (name: string) => measured[name]?.requestsPerSecond ?? NaN;
+  results.push({
+    calls,
+    seed: {
+      calls: seed.calls,
+      events: seed.events,
+      seconds: seed.seconds,
+      eventsPerSecond: seed.eventsPerSecond,
+      bytesPerCall: seed.bytesPerCall,
+    },
+    servers: measured,
+    ratioToLookup: rps('diga-api') / rps('lookup limit'),
+    ratioToCeiling: rps('diga-api') / rps('ceiling'),
+  });
+  log(
+    `  diga-api / lookup limit = ${(rps('diga-api') / rps('lookup limit')).toFixed(2)}, / ceiling = ${(rps('diga-api') / rps('ceiling')).toFixed(2)}`,
+  );
+}
+
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  memoryGb: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  pinning,
+};
+const command = `npm run bench -- --calls ${values.calls} --small ${values.small} --connections ${connections} --duration ${duration}`;
+writeReport(root, { date: new Date().toISOString(), machine, command, connections, duration, unknownShare, results });
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}

@@ -1,0 +1,104 @@
+import { statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { ingestEvents } from '../src/domain/calls/ingest.js';
+import { toCallView } from '../src/domain/calls/get-call.js';
+import { createApiKey, createRuntimeToken } from '../src/domain/credentials.js';
+import { createProject } from '../src/domain/projects.js';
+import { simulatedBatches } from '../src/demo/simulate-calls.js';
+import { openStore } from '../src/store/database.js';
+import { migrateToLatest } from '../src/store/migrate.js';
+
+export interface SeedResult {
+  calls: number;
+  events: number;
+  seconds: number;
+  eventsPerSecond: number;
+  bytesPerCall: number | null;
+  apiKey: string;
+  sampleIds: string[];
+}
+
+/**
+ * Fills a fresh store with `calls` simulated calls through the ingestion path (batches of 500
+ * events, as a runtime would send them) and keeps a random sample of their ids for the load.
+ */
+export async function seedStore(databaseUrl: string, calls: number, sampleSize = 100_000): Promise<SeedResult> {
+  const store = openStore(databaseUrl);
+  try {
+    await migrateToLatest(store.db);
+    const projectId = (await createProject(store.db, 'Bench')).id;
+    const apiKey = (await createApiKey(store.db, { projectId, name: 'bench' })).value;
+    await createRuntimeToken(store.db, 'bench');
+    const sampleIds: string[] = [];
+    let seen = 0;
+    let events = 0;
+    const started = process.hrtime.bigint();
+    for (const batch of simulatedBatches({ projectId, calls, seed: 2026 }, 500)) {
+      await ingestEvents(store.db, batch.events);
+      events += batch.events.length;
+      for (const id of batch.callIds) {
+        // Reservoir sampling: every call equally likely to be in the sample.
+        seen += 1;
+        if (sampleIds.length < sampleSize) sampleIds.push(id);
+        else if (Math.random() < sampleSize / seen) sampleIds[Math.floor(Math.random() * sampleSize)] = id;
+      }
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const bytesPerCall = store.dialect === 'sqlite' ? sqliteBytes(databaseUrl) / calls : null;
+    return { calls, events, seconds, eventsPerSecond: events / seconds, bytesPerCall, apiKey, sampleIds };
+  } finally {
+    await store.close();
+  }
+}
+
+function sqliteBytes(path: string): number {
+  const size = (p: string) => {
+    try {
+      return statSync(p).size;
+    } catch {
+      return 0;
+    }
+  };
+  return size(path) + size(`${path}-wal`);
+}
+
+/**
+ * The lookup limit's table: every call's exact GET response bytes by id, in a SQLite file of its
+ * own, so the reference server does one point lookup per request on a table of the same size.
+ */
+export async function buildLookupTable(databaseUrl: string, lookupPath: string): Promise<number> {
+  const store = openStore(databaseUrl);
+  const out = new Database(lookupPath);
+  out.pragma('journal_mode = OFF');
+  out.exec('DROP TABLE IF EXISTS bodies; CREATE TABLE bodies (id TEXT PRIMARY KEY, body BLOB NOT NULL) WITHOUT ROWID');
+  const insert = out.prepare('INSERT INTO bodies (id, body) VALUES (?, ?)');
+  let rows = 0;
+  let after = '';
+  try {
+    for (;;) {
+      const page = await store.db
+        .selectFrom('calls')
+        .innerJoin('contacts', 'contacts.id', 'calls.contact_id')
+        .selectAll('calls')
+        .select([
+          'contacts.created_date as contact_created_date',
+          'contacts.identifier as contact_identifier',
+          'contacts.contact_type as contact_type',
+        ])
+        .where('calls.id', '>', after)
+        .orderBy('calls.id')
+        .limit(10_000)
+        .execute();
+      if (page.length === 0) break;
+      out.transaction(() => {
+        for (const row of page) insert.run(row.id, Buffer.from(JSON.stringify(toCallView(row))));
+      })();
+      rows += page.length;
+      after = (page.at(-1) as { id: string }).id;
+    }
+  } finally {
+    out.close();
+    await store.close();
+  }
+  return rows;
+}

@@ -1,0 +1,29 @@
+import type { Compilable, CompiledQuery } from 'kysely';
+import type { Db } from './database.js';
+import { dialectOf, type Dialect } from './dialect.js';
+
+/**
+ * A query built and compiled by Kysely once per dialect, then run with new parameter values:
+ * for the hot paths, where building and compiling the same query on every request cost about a
+ * third of a GET's CPU time. `build` receives placeholders for the (string) parameters; they are
+ * located in the compiled parameter list, so any query shape works.
+ */
+export function precompiled<P extends string[], R>(
+  build: (db: Db, ...params: P) => Compilable<R>,
+): (db: Db, ...params: P) => Promise<R[]> {
+  const compiledFor = new Map<Dialect, { query: CompiledQuery<R>; slots: number[] }>();
+  return async (db, ...params) => {
+    const dialect = dialectOf(db);
+    let entry = compiledFor.get(dialect);
+    if (entry === undefined) {
+      const placeholders = params.map((_, i) => `\u0000placeholder-${i}\u0000`) as P;
+      const query = build(db, ...placeholders).compile();
+      const slots = query.parameters.map((value) => placeholders.indexOf(value as string));
+      entry = { query, slots };
+      compiledFor.set(dialect, entry);
+    }
+    const { query, slots } = entry;
+    const parameters = slots.map((slot, i) => (slot >= 0 ? params[slot] : query.parameters[i]));
+    return (await db.executeQuery<R>({ ...query, parameters })).rows;
+  };
+}
