@@ -30,14 +30,14 @@ export function writeReport(root: string, report: Report): void {
     `Run of ${report.date} on ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGb} GiB, Node ${report.machine.node}; ${report.machine.pinning}.`,
     `Command: \`${report.command}\`. ${report.connections} connections, ${report.duration} s per measurement after a warm-up, ${Math.round(report.unknownShare * 100)} % of requests for ids that do not exist. Raw figures: \`bench/results/${file.split('/').at(-1)}\`.`,
     '',
-    '| calls in store | ingestion (events/s) | store size per call | server | req/s | p50 ms | p99 ms | p99.9 ms | errors | peak RSS MB |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| store | calls in store | ingestion (events/s) | store size per call | server | req/s | p50 ms | p99 ms | p99.9 ms | errors | peak RSS MB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of report.results) {
     for (const [name, s] of Object.entries(r.servers)) {
       const first = name === 'diga-api';
       lines.push(
-        `| ${first ? r.calls.toLocaleString('en') : ''} | ${first ? Math.round(r.seed.eventsPerSecond).toLocaleString('en') : ''} | ${first && r.seed.bytesPerCall ? `${Math.round(r.seed.bytesPerCall).toLocaleString('en')} B` : ''} | ${name} | ${Math.round(s.requestsPerSecond).toLocaleString('en')} | ${s.p50} | ${s.p99} | ${s.p99_9} | ${s.errors} | ${s.peakRssMb.toFixed(0)} |`,
+        `| ${first ? r.backend : ''} | ${first ? r.calls.toLocaleString('en') : ''} | ${first ? Math.round(r.seed.eventsPerSecond).toLocaleString('en') : ''} | ${first && r.seed.bytesPerCall ? `${Math.round(r.seed.bytesPerCall).toLocaleString('en')} B` : ''} | ${name} | ${Math.round(s.requestsPerSecond).toLocaleString('en')} | ${s.p50} | ${s.p99} | ${s.p99_9} | ${s.errors} | ${s.peakRssMb.toFixed(0)} |`,
       );
     }
   }

@@ -4,7 +4,8 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { buildLookupTable, seedStore, type SeedResult } from './seed.js';
+import pg from 'pg';
+import { buildLookupTable, buildPostgresLookupTable, seedStore, type SeedResult } from './seed.js';
 import { distDir, pinning, runLoad, startServer, type LoadResult } from './servers.js';
 import { writeReport } from './report.js';
 
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     'unknown-share': { type: 'string', default: '0.1' },
+    'pg-calls': { type: 'string', default: '10000' },
   },
 });
 const sizes = [...new Set([Number(values.small), Number(values.calls)])].sort((a, b) => a - b);
@@ -33,6 +35,7 @@ const dataDir = join(root, 'bench', '.data');
 mkdirSync(dataDir, { recursive: true });
 
 export interface SizeResult {
+  backend: 'sqlite' | 'postgres';
   calls: number;
   seed: Omit<SeedResult, 'apiKey' | 'sampleIds'>;
   servers: Record<string, LoadResult & { peakRssMb: number }>;
@@ -41,31 +44,24 @@ export interface SizeResult {
 }
 
 const results: SizeResult[] = [];
-for (const calls of sizes) {
+for (const calls of sizes) results.push(await measureSqlite(calls));
+const pgAdminUrl = process.env.DIGA_BENCH_DATABASE_URL?.trim();
+if (pgAdminUrl) results.push(await measurePostgres(pgAdminUrl, Number(values['pg-calls'])));
+else log('PostgreSQL run skipped: DIGA_BENCH_DATABASE_URL is not set');
+
+async function measureSqlite(calls: number): Promise<SizeResult> {
   const dbPath = join(dataDir, `diga-${calls}.db`);
   const lookupPath = join(dataDir, `lookup-${calls}.db`);
   for (const p of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, lookupPath]) rmSync(p, { force: true });
-
-  log(`seeding ${calls} calls through the ingestion path…`);
+  log(`SQLite: seeding ${calls} calls through the ingestion path…`);
   const seed = await seedStore(dbPath, calls);
-  log(
-    `  ${seed.events} events in ${seed.seconds.toFixed(1)} s: ${Math.round(seed.eventsPerSecond)} events/s, ${Math.round(seed.bytesPerCall ?? 0)} bytes/call`,
-  );
+  logSeed(seed);
   await buildLookupTable(dbPath, lookupPath);
-
-  // A random choice of existing ids, and a share of ids that exist nowhere (which must stay as cheap).
-  const ids = [
-    ...seed.sampleIds,
-    ...Array.from({ length: Math.round(seed.sampleIds.length * unknownShare) }, () => randomUUID()),
-  ];
-  const idsFile = join(dataDir, `ids-${calls}.json`);
-  writeFileSync(idsFile, JSON.stringify(ids));
   const sampleBody = new Database(lookupPath, { readonly: true })
     .prepare('SELECT body FROM bodies LIMIT 1')
     .pluck()
     .get() as Buffer;
-
-  const servers = [
+  return measure('sqlite', calls, seed, [
     {
       name: 'diga-api',
       script: join(distDir, 'src', 'main.js'),
@@ -81,7 +77,52 @@ for (const calls of sizes) {
       script: join(distDir, 'bench', 'reference', 'ceiling.js'),
       env: { BENCH_BODY: sampleBody.toString() },
     },
+  ]);
+}
+
+async function measurePostgres(adminUrl: string, calls: number): Promise<SizeResult> {
+  const name = `diga_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  try {
+    log(`PostgreSQL: seeding ${calls} calls through the ingestion path…`);
+    const seed = await seedStore(url.toString(), calls);
+    logSeed(seed);
+    await buildPostgresLookupTable(url.toString());
+    return await measure('postgres', calls, seed, [
+      {
+        name: 'diga-api',
+        script: join(distDir, 'src', 'main.js'),
+        env: { DIGA_DATABASE_URL: url.toString(), LOG_LEVEL: 'info' },
+      },
+      {
+        name: 'lookup limit',
+        script: join(distDir, 'bench', 'reference', 'pg-lookup.js'),
+        env: { BENCH_PG_URL: url.toString(), BENCH_KEY: seed.apiKey },
+      },
+    ]);
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+async function measure(
+  backend: SizeResult['backend'],
+  calls: number,
+  seed: SeedResult,
+  servers: { name: string; script: string; env: NodeJS.ProcessEnv }[],
+): Promise<SizeResult> {
+  // A random choice of existing ids, and a share of ids that exist nowhere (which must stay as cheap).
+  const ids = [
+    ...seed.sampleIds,
+    ...Array.from({ length: Math.round(seed.sampleIds.length * unknownShare) }, () => randomUUID()),
   ];
+  const idsFile = join(dataDir, `ids-${backend}-${calls}.json`);
+  writeFileSync(idsFile, JSON.stringify(ids));
   const measured: SizeResult['servers'] = {};
   for (const [i, server] of servers.entries()) {
     const running = await startServer(server.name, server.script, 18_000 + i, server.env);
@@ -97,7 +138,8 @@ for (const calls of sizes) {
     }
   }
   const rps = (name: string) => measured[name]?.requestsPerSecond ?? NaN;
-  results.push({
+  const result: SizeResult = {
+    backend,
     calls,
     seed: {
       calls: seed.calls,
@@ -109,9 +151,16 @@ for (const calls of sizes) {
     servers: measured,
     ratioToLookup: rps('diga-api') / rps('lookup limit'),
     ratioToCeiling: rps('diga-api') / rps('ceiling'),
-  });
+  };
   log(
-    `  diga-api / lookup limit = ${(rps('diga-api') / rps('lookup limit')).toFixed(2)}, / ceiling = ${(rps('diga-api') / rps('ceiling')).toFixed(2)}`,
+    `  diga-api / lookup limit = ${result.ratioToLookup.toFixed(2)}, / ceiling = ${result.ratioToCeiling.toFixed(2)}`,
+  );
+  return result;
+}
+
+function logSeed(seed: SeedResult): void {
+  log(
+    `  ${seed.events} events in ${seed.seconds.toFixed(1)} s: ${Math.round(seed.eventsPerSecond)} events/s${seed.bytesPerCall ? `, ${Math.round(seed.bytesPerCall)} bytes/call` : ''}`,
   );
 }
 
@@ -122,7 +171,7 @@ const machine = {
   node: process.version,
   pinning,
 };
-const command = `npm run bench -- --calls ${values.calls} --small ${values.small} --connections ${connections} --duration ${duration}`;
+const command = `${pgAdminUrl ? 'DIGA_BENCH_DATABASE_URL=… ' : ''}npm run bench -- --calls ${values.calls} --small ${values.small} --connections ${connections} --duration ${duration}`;
 writeReport(root, { date: new Date().toISOString(), machine, command, connections, duration, unknownShare, results });
 
 function log(line: string): void {

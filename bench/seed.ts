@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { sql } from 'kysely';
 import { ingestEvents } from '../src/domain/calls/ingest.js';
 import { toCallView } from '../src/domain/calls/get-call.js';
 import { createApiKey, createRuntimeToken } from '../src/domain/credentials.js';
@@ -101,4 +102,38 @@ export async function buildLookupTable(databaseUrl: string, lookupPath: string):
     await store.close();
   }
   return rows;
+}
+
+/** The PostgreSQL lookup limit's table, in the benchmark database itself: `bench_bodies`. */
+export async function buildPostgresLookupTable(databaseUrl: string): Promise<void> {
+  const store = openStore(databaseUrl);
+  try {
+    await sql`DROP TABLE IF EXISTS bench_bodies`.execute(store.db);
+    await sql`CREATE TABLE bench_bodies (id uuid PRIMARY KEY, body text NOT NULL)`.execute(store.db);
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const page = await store.db
+        .selectFrom('calls')
+        .innerJoin('contacts', 'contacts.id', 'calls.contact_id')
+        .selectAll('calls')
+        .select([
+          'contacts.created_date as contact_created_date',
+          'contacts.identifier as contact_identifier',
+          'contacts.contact_type as contact_type',
+        ])
+        .where('calls.id', '>', after)
+        .orderBy('calls.id')
+        .limit(5_000)
+        .execute();
+      if (page.length === 0) break;
+      const ids = page.map((row) => row.id);
+      const bodies = page.map((row) => JSON.stringify(toCallView(row)));
+      await sql`INSERT INTO bench_bodies (id, body) SELECT * FROM unnest(${ids}::uuid[], ${bodies}::text[])`.execute(
+        store.db,
+      );
+      after = ids.at(-1) as string;
+    }
+  } finally {
+    await store.close();
+  }
 }
