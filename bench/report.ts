@@ -24,7 +24,11 @@ export function writeReport(root: string, report: Report): void {
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `${report.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  renderReport(root, report, file);
+}
 
+/** Rewrites the generated part of docs/BENCHMARKS.md from a run's report. */
+export function renderReport(root: string, report: Report, file: string): void {
   const lines = [
     START,
     `Run of ${report.date} on ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGb} GiB, Node ${report.machine.node}; ${report.machine.pinning}.`,
@@ -41,10 +45,15 @@ export function writeReport(root: string, report: Report): void {
       );
     }
   }
-  lines.push('', '| calls in store | diga-api / lookup limit | diga-api / ceiling |', '| --- | --- | --- |');
+  lines.push(
+    '',
+    '| store | calls in store | diga-api / lookup limit | diga-api / ceiling |',
+    '| --- | --- | --- | --- |',
+  );
   for (const r of report.results) {
+    const ceiling = Number.isFinite(r.ratioToCeiling) ? `${(r.ratioToCeiling * 100).toFixed(0)} %` : '—';
     lines.push(
-      `| ${r.calls.toLocaleString('en')} | **${(r.ratioToLookup * 100).toFixed(0)} %** | ${(r.ratioToCeiling * 100).toFixed(0)} % |`,
+      `| ${r.backend} | ${r.calls.toLocaleString('en')} | **${(r.ratioToLookup * 100).toFixed(0)} %** | ${ceiling} |`,
     );
   }
   lines.push(END);

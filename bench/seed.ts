@@ -6,6 +6,7 @@ import { toCallView } from '../src/domain/calls/get-call.js';
 import { createApiKey, createRuntimeToken } from '../src/domain/credentials.js';
 import { createProject } from '../src/domain/projects.js';
 import { simulatedBatches } from '../src/demo/simulate-calls.js';
+import { selectCallsWithContact } from '../src/store/calls-repo.js';
 import { openStore } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 
@@ -77,15 +78,7 @@ export async function buildLookupTable(databaseUrl: string, lookupPath: string):
   let after = '';
   try {
     for (;;) {
-      const page = await store.db
-        .selectFrom('calls')
-        .innerJoin('contacts', 'contacts.id', 'calls.contact_id')
-        .selectAll('calls')
-        .select([
-          'contacts.created_date as contact_created_date',
-          'contacts.identifier as contact_identifier',
-          'contacts.contact_type as contact_type',
-        ])
+      const page = await selectCallsWithContact(store.db)
         .where('calls.id', '>', after)
         .orderBy('calls.id')
         .limit(10_000)
@@ -112,15 +105,7 @@ export async function buildPostgresLookupTable(databaseUrl: string): Promise<voi
     await sql`CREATE TABLE bench_bodies (id uuid PRIMARY KEY, body text NOT NULL)`.execute(store.db);
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const page = await store.db
-        .selectFrom('calls')
-        .innerJoin('contacts', 'contacts.id', 'calls.contact_id')
-        .selectAll('calls')
-        .select([
-          'contacts.created_date as contact_created_date',
-          'contacts.identifier as contact_identifier',
-          'contacts.contact_type as contact_type',
-        ])
+      const page = await selectCallsWithContact(store.db)
         .where('calls.id', '>', after)
         .orderBy('calls.id')
         .limit(5_000)

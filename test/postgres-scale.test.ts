@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RuntimeEvent } from '../src/domain/calls/event-schema.js';
-import { simulateCalls } from '../src/demo/simulate-calls.js';
+import { mulberry32, simulateCalls } from '../src/demo/simulate-calls.js';
 import { buildTestApp, getCallAs, postEvents } from './helpers/app.js';
 import { createTestDatabase, postgresAdminUrl } from './helpers/backends.js';
 import { getCallFrom, inParallel, postEventsTo } from './helpers/http.js';
@@ -65,7 +65,7 @@ describe('scale-out on PostgreSQL [postgres]', { skip }, () => {
       // Each process gets every event, shuffled differently, a third of them twice, in small
       // batches, sent eight at a time: the same calls are written by both processes at once.
       const deliveries = servers.map((server, i) => {
-        const random = mulberry(1000 + i);
+        const random = mulberry32(1000 + i);
         const stream = shuffle([...events, ...events.filter(() => random() < 0.33)], random);
         const batches: RuntimeEvent[][] = [];
         for (let at = 0; at < stream.length;) {
@@ -111,17 +111,6 @@ describe('scale-out on PostgreSQL [postgres]', { skip }, () => {
     });
   });
 });
-
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i -= 1) {

@@ -212,7 +212,8 @@ function weighted<T>(random: () => number, table: readonly (readonly [T, number]
   return (table.at(-1) as readonly [T, number])[0];
 }
 
-function mulberry32(seed: number): () => number {
+/** A small seeded PRNG (mulberry32): the same seed, the same calls. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

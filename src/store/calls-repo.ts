@@ -22,8 +22,9 @@ export async function upsertCall(db: Db, row: CallRow): Promise<void> {
     .execute();
 }
 
-const findCallQuery = precompiled((db: Db, projectId: string, callId: string) =>
-  db
+/** Calls with their contact's columns: the base of every query that renders CallResponses. */
+export function selectCallsWithContact(db: Db) {
+  return db
     .selectFrom('calls')
     .innerJoin('contacts', 'contacts.id', 'calls.contact_id')
     .selectAll('calls')
@@ -31,9 +32,11 @@ const findCallQuery = precompiled((db: Db, projectId: string, callId: string) =>
       'contacts.created_date as contact_created_date',
       'contacts.identifier as contact_identifier',
       'contacts.contact_type as contact_type',
-    ])
-    .where('calls.id', '=', callId)
-    .where('calls.project_id', '=', projectId),
+    ]);
+}
+
+const findCallQuery = precompiled((db: Db, projectId: string, callId: string) =>
+  selectCallsWithContact(db).where('calls.id', '=', callId).where('calls.project_id', '=', projectId),
 );
 
 /** One call of one project; another project's call is as absent as a missing one. */
