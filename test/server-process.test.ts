@@ -79,6 +79,34 @@ describe('the built server, as a process', () => {
     }
   });
 
+  test('SIGTERM lets an in-flight batch finish and commit before the process exits', async () => {
+    const call = callEvents(projectId);
+    const events = [
+      call.created(),
+      ...Array.from({ length: 999 }, (_, i) => call.message(i + 1, 'user', `línea ${i}`)),
+    ];
+    const inFlight = fetch(`${base}/internal/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${runtimeToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ events }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 15)); // the request is on its way
+    server.kill('SIGTERM');
+    const response = await inFlight;
+    assert.equal(response.status, 200);
+    assert.equal(((await response.json()) as { accepted: number }).accepted, 1000);
+    const [code] = (await once(server, 'exit')) as [number | null];
+    assert.equal(code, 0);
+    server = await start();
+    let stored: Response | undefined;
+    for (let attempt = 0; attempt < 100 && stored === undefined; attempt += 1) {
+      stored = await fetch(`${base}/v1/call/${call.callId}`, { headers: { authorization: `Bearer ${apiKey}` } }).catch(
+        () => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 100)),
+      );
+    }
+    assert.equal(stored?.status, 200, 'the acknowledged batch is there after the restart');
+  });
+
   test('SIGTERM shuts down cleanly, and a restart keeps every acknowledged write', async () => {
     const call = callEvents(projectId);
     const ingest = await fetch(`${base}/internal/v1/events`, {
