@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { ValidationIssue } from '../errors.js';
@@ -38,8 +38,6 @@ function newAjv(coerceTypes: false | 'array', sharedSchemas: object[]): Ajv {
   for (const schema of sharedSchemas) ajv.addSchema(schema);
   return ajv;
 }
-
-export type Validator = ValidateFunction;
 
 /** FastAPI/pydantic-shaped issues for Ajv's errors on one request part. */
 export function issuesFromAjv(errors: ErrorObject[], httpPart: string | undefined): ValidationIssue[] {

@@ -36,7 +36,7 @@ const Contact = Type.Object(
 
 const JsonObject = Type.Record(Type.String(), Type.Unknown());
 
-export const CallCreatedData = Type.Object({
+const CallCreatedData = Type.Object({
   type: StringEnum(CallTypeValues),
   contact: Contact,
   agent_id: Type.Optional(Nullable(Uuid('Agent that handled the call'))),
@@ -45,16 +45,16 @@ export const CallCreatedData = Type.Object({
   dynamic_variables: Type.Optional(Nullable(JsonObject)),
 });
 
-export const CallEndedData = Type.Object({
+const CallEndedData = Type.Object({
   outcome: StringEnum(OutcomeValues),
   end_reason: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
 });
 
-export const RecordingReadyData = Type.Object({
+const RecordingReadyData = Type.Object({
   recording_url: Type.String({ minLength: 1, maxLength: 2048 }),
 });
 
-export const CallMessageData = Type.Object({
+const CallMessageData = Type.Object({
   role: StringEnum(MessageRoleValues),
   content: Type.Optional(Nullable(Type.String({ maxLength: 100_000 }))),
   tool_call: Type.Optional(Nullable(JsonObject)),
@@ -76,14 +76,6 @@ const EventUnion = Type.Union([
   RecordingReadyEvent,
   CallMessageEvent,
 ]);
-
-export const EventTypeValues = [
-  'call.created',
-  'call.answered',
-  'call.ended',
-  'call.recording_ready',
-  'call.message',
-] as const;
 
 /**
  * A discriminated oneOf rather than TypeBox's anyOf: ajv then checks only the branch that the

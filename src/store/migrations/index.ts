@@ -9,5 +9,3 @@ export const migrations: Record<string, Migration> = {
 export const migrationProvider: MigrationProvider = {
   getMigrations: async () => migrations,
 };
-
-export const latestMigration = Object.keys(migrations).sort().at(-1) as string;
