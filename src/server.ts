@@ -84,3 +84,17 @@ function firstStartBanner({ project, apiKey, runtimeToken }: Bootstrap, address:
     '',
   ].join('\n');
 }
+
+/**
+ * Serves until SIGTERM or SIGINT, then shuts down gracefully: what `npm start` and
+ * `diga-api serve` both do. Rejects if the server cannot start or cannot shut down cleanly.
+ */
+export async function serveUntilSignal(config: Config): Promise<void> {
+  const server = await startServer(config);
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  server.app.log.info({ signal }, 'shutting down');
+  await server.stop();
+}

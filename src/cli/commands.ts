@@ -6,7 +6,7 @@ import { bootstrapEmptyStore, createProject } from '../domain/projects.js';
 import { formatInstant, parseInstant } from '../domain/time.js';
 import { canonicalUuid } from '../domain/uuid.js';
 import { simulatedBatches } from '../demo/simulate-calls.js';
-import { startServer } from '../server.js';
+import { serveUntilSignal } from '../server.js';
 import { openStore, type Store } from '../store/database.js';
 import { UsageError } from './usage-error.js';
 import { migrateToLatest } from '../store/migrate.js';
@@ -24,12 +24,7 @@ type Command = (context: CommandContext) => Promise<number>;
 
 export const commands: Record<string, Command> = {
   serve: async ({ config }) => {
-    const server = await startServer(config);
-    await new Promise<void>((resolve) => {
-      const stop = () => void server.stop().then(resolve);
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-    });
+    await serveUntilSignal(config);
     return 0;
   },
 

@@ -1,11 +1,9 @@
 import type { Db } from './database.js';
+import { chunks } from './chunks.js';
 import { withDbInstants } from './dialect.js';
 import type { CallEventsTable } from './schema.js';
 
 export type CallEventRow = CallEventsTable;
-
-// Well under SQLite's and PostgreSQL's bound-parameter limits.
-const CHUNK = 500;
 
 /** Stored payloads of the events among `eventIds` that are already recorded. */
 export async function findEventPayloads(db: Db, eventIds: string[]): Promise<Map<string, string>> {
@@ -49,10 +47,4 @@ export async function lifecycleEventsOf(db: Db, callId: string): Promise<Pick<Ca
     .where('call_id', '=', callId)
     .where('type', '!=', 'call.message')
     .execute();
-}
-
-export function chunks<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

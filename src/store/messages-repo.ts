@@ -1,7 +1,7 @@
 import type { Db } from './database.js';
 import { withDbInstants } from './dialect.js';
 import type { CallMessagesTable } from './schema.js';
-import { chunks } from './call-events-repo.js';
+import { chunks } from './chunks.js';
 
 export type CallMessageRow = CallMessagesTable;
 
