@@ -143,6 +143,22 @@ const TYPE_MESSAGES: Record<string, [string, string]> = {
 function typeIssue(expected: string, loc: (string | number)[], input: unknown): ValidationIssue {
   // A union such as "string,null" reports its first non-null member, as pydantic does.
   const first = expected.split(',').find((t) => t !== 'null') ?? expected;
+  if (first === 'integer' && typeof input === 'string') {
+    return {
+      type: 'int_parsing',
+      loc,
+      msg: 'Input should be a valid integer, unable to parse string as an integer',
+      input,
+    };
+  }
+  if (first === 'integer' && typeof input === 'number' && Number.isFinite(input)) {
+    return {
+      type: 'int_from_float',
+      loc,
+      msg: 'Input should be a valid integer, got a number with a fractional part',
+      input,
+    };
+  }
   const [type, msg] = TYPE_MESSAGES[first] ?? ['value_error', `Input should be a valid ${first}`];
   return { type, loc, msg, input };
 }

@@ -1,5 +1,6 @@
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db } from './database.js';
-import { withDbInstants } from './dialect.js';
+import { dbInstant, withDbInstants } from './dialect.js';
 import type { CallsTable } from './schema.js';
 import { precompiled } from './precompiled.js';
 
@@ -43,4 +44,64 @@ const findCallQuery = precompiled((db: Db, projectId: string, callId: string) =>
 export async function findCall(db: Db, projectId: string, callId: string): Promise<CallWithContact | undefined> {
   const [row] = await findCallQuery(db, projectId, callId);
   return row as CallWithContact | undefined;
+}
+
+/** What GET /v1/call/ can filter on; every filter is an equality or a closed date range. */
+export interface CallFilters {
+  agentId?: string;
+  status?: string;
+  type?: string;
+  contactId?: string;
+  phoneId?: string;
+  createdFrom?: number;
+  createdTo?: number;
+}
+
+/** The project's calls matching `filters`, with their contacts, not yet ordered or limited. */
+export function filteredCalls(db: Db, projectId: string, filters: CallFilters) {
+  return whereCallsMatch(db, selectCallsWithContact(db), projectId, filters);
+}
+
+/** How many of the project's calls match; counted on the calls indexes alone, without contacts. */
+export async function countCalls(db: Db, projectId: string, filters: CallFilters): Promise<number> {
+  const row = await whereCallsMatch(db, db.selectFrom('calls'), projectId, filters)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+function whereCallsMatch<DB, TB extends keyof DB, O>(
+  db: Db,
+  query: SelectQueryBuilder<DB, TB, O>,
+  projectId: string,
+  filters: CallFilters,
+): SelectQueryBuilder<DB, TB, O> {
+  const equalities: [string, string | undefined][] = [
+    ['calls.project_id', projectId],
+    ['calls.agent_id', filters.agentId],
+    ['calls.status', filters.status],
+    ['calls.type', filters.type],
+    ['calls.contact_id', filters.contactId],
+    ['calls.phone_register_id', filters.phoneId],
+  ];
+  let q = query;
+  for (const [column, value] of equalities) {
+    if (value !== undefined) q = q.where(sql<boolean>`${sql.ref(column)} = ${value}`);
+  }
+  if (filters.createdFrom !== undefined)
+    q = q.where(sql<boolean>`calls.created_date >= ${dbInstant(db, filters.createdFrom)}`);
+  if (filters.createdTo !== undefined)
+    q = q.where(sql<boolean>`calls.created_date <= ${dbInstant(db, filters.createdTo)}`);
+  return q;
+}
+
+/** A call's creation instant, the position a cursor stands for; undefined if not the project's. */
+export async function findCallCreatedDate(db: Db, projectId: string, callId: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('calls')
+    .select('created_date')
+    .where('id', '=', callId)
+    .where('project_id', '=', projectId)
+    .executeTakeFirst();
+  return row?.created_date;
 }

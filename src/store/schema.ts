@@ -13,6 +13,9 @@ export interface Database {
   calls: CallsTable;
   call_events: CallEventsTable;
   call_messages: CallMessagesTable;
+  recordings: RecordingsTable;
+  deleted_calls: DeletedCallsTable;
+  settings: SettingsTable;
 }
 
 export interface ProjectsTable {
@@ -113,4 +116,24 @@ export interface CallMessagesTable {
   content: string | null;
   tool_call: string | null;
   created_date: number;
+}
+
+export interface RecordingsTable {
+  call_id: string;
+  project_id: string;
+  blob_key: string;
+  content_type: string;
+  size: number;
+  created_date: number;
+}
+
+export interface DeletedCallsTable {
+  id: string;
+  project_id: string;
+  deleted_at: number;
+}
+
+export interface SettingsTable {
+  name: string;
+  value: string;
 }

@@ -39,3 +39,20 @@ export function schemaForStatus(status: number): SeedSchema {
   if (status === 422) return 'HTTPValidationError';
   return 'ErrorResponseSchema';
 }
+
+/** Diga's public OpenAPI subset (spec/diga-openapi-subset.json): the rest of the calls family. */
+const reference = JSON.parse(readFileSync(join(projectRoot, 'spec', 'diga-openapi-subset.json'), 'utf8')) as {
+  components: { schemas: Record<string, unknown> };
+};
+ajv.addSchema({ $id: 'reference', components: reference.components });
+
+/** Throws, naming every violation, unless `body` is valid against the reference's schema `name`. */
+export function assertMatchesReference(name: string, body: unknown): void {
+  const validate = ajv.getSchema(`reference#/components/schemas/${name}`);
+  if (!validate) throw new Error(`no schema ${name} in the reference`);
+  if (!validate(body)) {
+    throw new Error(
+      `body does not match reference ${name}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 2000)}`,
+    );
+  }
+}

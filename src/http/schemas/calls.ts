@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { StringEnum } from '../../lib/typebox.js';
+import { paginated } from './pagination.js';
 
 /** CallResponse and the schemas it embeds, mirroring spec/get-call-by-id.md field for field. */
 const meta = (title: string, description: string) => ({ title, description });
@@ -83,7 +84,16 @@ export const CallResponseSchema = Type.Object(
   { $id: 'CallResponse', title: 'CallResponse' },
 );
 
-export const callSchemas = [CallStatusSchema, CallTypeSchema, ChannelSchema, ContactResponseSchema, CallResponseSchema];
+export const PaginatedCallsSchema = paginated(CallResponseSchema, 'CallResponse');
+
+export const callSchemas = [
+  CallStatusSchema,
+  CallTypeSchema,
+  ChannelSchema,
+  ContactResponseSchema,
+  CallResponseSchema,
+  PaginatedCallsSchema,
+];
 
 export const CallIdParamsSchema = Type.Object({
   id: Type.String({

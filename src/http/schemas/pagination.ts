@@ -1,0 +1,27 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+import { Nullable, StringEnum } from '../../lib/typebox.js';
+
+/** The query parameters every Diga list endpoint takes; only the default limit differs. */
+export const paginationQuery = (defaultLimit: number) => ({
+  after: Type.Optional(Type.String({ format: 'uuid', title: 'After' })),
+  before: Type.Optional(Type.String({ format: 'uuid', title: 'Before' })),
+  page: Type.Optional(Type.Integer({ minimum: 1, title: 'Page' })),
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: defaultLimit, title: 'Limit' }),
+  order: StringEnum(['asc', 'desc'], { default: 'desc', title: 'Order' }),
+});
+
+/** `PaginatedResponse[T]` of the reference, for an item schema registered under its $id. */
+export function paginated<T extends TSchema>(item: T, title: string) {
+  const nullableUuid = (t: string) => Nullable(Type.String({ format: 'uuid' }), { title: t });
+  return Type.Object(
+    {
+      data: Type.Array(Type.Ref(item), { title: 'Data' }),
+      first_id: nullableUuid('First Id'),
+      last_id: nullableUuid('Last Id'),
+      has_more: Type.Boolean({ title: 'Has More' }),
+      current_page: Nullable(Type.Integer(), { title: 'Current Page' }),
+      total_pages: Nullable(Type.Integer(), { title: 'Total Pages' }),
+    },
+    { $id: `PaginatedResponse_${title}_`, title: `PaginatedResponse[${title}]` },
+  );
+}
