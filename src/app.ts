@@ -9,6 +9,7 @@ import { healthRoutes } from './http/routes/health.js';
 import { internalRoutes } from './http/routes/internal/index.js';
 import { callSchemas } from './http/schemas/calls.js';
 import { errorSchemas } from './http/schemas/errors.js';
+import { messageSchemas } from './http/schemas/messages.js';
 import { createValidatorCompiler } from './http/validation.js';
 import { CredentialCache } from './domain/credential-cache.js';
 import type { Db } from './store/database.js';
@@ -42,7 +43,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const shared = [...errorSchemas, ...callSchemas];
+  const shared = [...errorSchemas, ...callSchemas, ...messageSchemas];
   for (const schema of shared) app.addSchema(schema);
   app.setValidatorCompiler(createValidatorCompiler(shared));
 

@@ -134,7 +134,12 @@ export function* simulateCalls(options: SimulationOptions): Generator<SimulatedC
               ? {
                   role,
                   content: null,
-                  tool_call: { name: 'reschedule_appointment', arguments: { day: 'thursday', time: '17:00' } },
+                  tool_call: {
+                    function_name: 'reschedule_appointment',
+                    payload: { day: 'thursday', time: '17:00' },
+                    status: 'success',
+                    type: 'function',
+                  },
                 }
               : { role, content: text.replace('{name}', name).replace('{date}', date).replace('{city}', city) },
         });

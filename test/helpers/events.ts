@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RuntimeEvent } from '../../src/domain/calls/event-schema.js';
+import type { RuntimeEvent, ToolCall } from '../../src/domain/calls/event-schema.js';
 
 /** Builders for runtime events, with sensible defaults a test overrides where it cares. */
 export function callEvents(projectId: string, callId = randomUUID(), start = Date.parse('2026-11-20T10:00:00Z')) {
@@ -39,6 +39,11 @@ export function callEvents(projectId: string, callId = randomUUID(), start = Dat
       ...base(seconds),
       type: 'call.message',
       data: { role, content },
+    }),
+    toolMessage: (seconds: number, tool_call: ToolCall): RuntimeEvent => ({
+      ...base(seconds),
+      type: 'call.message',
+      data: { role: 'tool', content: null, tool_call },
     }),
   };
 }

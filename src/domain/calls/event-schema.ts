@@ -54,11 +54,40 @@ const RecordingReadyData = Type.Object({
   recording_url: Type.String({ minLength: 1, maxLength: 2048 }),
 });
 
+export const ToolCallStatusValues = ['error', 'success', 'cancelled'] as const;
+export const CallToolNameValues = ['transfer', 'hangup', 'detect_answering_machine', 'add_participant'] as const;
+
+/** Diga's FunctionSchema: a call to one of the agent's own functions. */
+const FunctionToolCall = Type.Object(
+  {
+    function_name: Type.String({ minLength: 1, maxLength: 255 }),
+    payload: JsonObject,
+    status: StringEnum(ToolCallStatusValues),
+    type: Type.Optional(Type.Literal('function')),
+  },
+  { title: 'FunctionSchema' },
+);
+
+/** Diga's CallToolSchema: a telephony action such as a transfer or a hang-up. */
+const CallToolCall = Type.Object(
+  {
+    tool_name: StringEnum(CallToolNameValues),
+    payload: JsonObject,
+    status: StringEnum(ToolCallStatusValues),
+    type: Type.Optional(Type.Literal('call_tool')),
+  },
+  { title: 'CallToolSchema' },
+);
+
 const CallMessageData = Type.Object({
   role: StringEnum(MessageRoleValues),
   content: Type.Optional(Nullable(Type.String({ maxLength: 100_000 }))),
-  tool_call: Type.Optional(Nullable(JsonObject)),
+  tool_call: Type.Optional(Nullable(Type.Union([FunctionToolCall, CallToolCall]))),
 });
+
+export type ToolCall = Static<typeof FunctionToolCall> | Static<typeof CallToolCall>;
+/** A tool call as stored and shown: `type` always present. */
+export type StoredToolCall = Required<ToolCall>;
 
 const event = <K extends string, D extends TSchema>(type: K, data: D, title: string) =>
   Type.Object({ ...Envelope, type: Type.Literal(type), data }, { title });

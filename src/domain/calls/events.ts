@@ -1,6 +1,6 @@
 import { canonicalUuid } from '../uuid.js';
 import { parseInstant, type Micros } from '../time.js';
-import type { RuntimeEvent } from './event-schema.js';
+import type { RuntimeEvent, StoredToolCall, ToolCall } from './event-schema.js';
 
 /**
  * A runtime event in canonical form: lowercase hyphenated ids, the instant in microseconds,
@@ -37,7 +37,7 @@ export interface EndedData {
 export interface MessageData {
   role: 'user' | 'assistant' | 'tool';
   content: string | null;
-  tool_call: Record<string, unknown> | null;
+  tool_call: StoredToolCall | null;
 }
 
 /** Canonicalizes a schema-valid event. Throws only if the schema was bypassed. */
@@ -81,10 +81,21 @@ export function canonicalEvent(event: RuntimeEvent): CallEvent {
         data: {
           role: event.data.role,
           content: event.data.content ?? null,
-          tool_call: event.data.tool_call ?? null,
+          tool_call: event.data.tool_call ? canonicalToolCall(event.data.tool_call) : null,
         },
       };
   }
+}
+
+/**
+ * A tool call as MessageResponse shows it: `type` filled in (pydantic's default) and the keys
+ * in the order of Diga's FunctionSchema / CallToolSchema.
+ */
+function canonicalToolCall(call: ToolCall): StoredToolCall {
+  if ('tool_name' in call) {
+    return { tool_name: call.tool_name, payload: call.payload, type: 'call_tool', status: call.status };
+  }
+  return { function_name: call.function_name, payload: call.payload, status: call.status, type: 'function' };
 }
 
 /**

@@ -2,8 +2,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { RouteDeps } from '../../route-deps.js';
 import { getCallRoute } from './get.js';
 import { listCallsRoute } from './list.js';
+import { callMessagesRoute } from './messages.js';
 
 export const callRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
   await app.register(listCallsRoute, deps);
   await app.register(getCallRoute, deps);
+  await app.register(callMessagesRoute, deps);
 };

@@ -1,0 +1,81 @@
+import { ApiError, errors } from '../../errors.js';
+import type { Db } from '../../store/database.js';
+import { findCallCreatedDate } from '../../store/calls-repo.js';
+import { fetchWindow } from '../../store/keyset.js';
+import { countMessages, findMessageCreatedDate, messagesOfCall } from '../../store/messages-repo.js';
+import type { CallMessagesTable } from '../../store/schema.js';
+import {
+  assertValidPageRequest,
+  cursorOf,
+  invalidPagination,
+  pageOf,
+  type Page,
+  type PagePosition,
+  type PageRequest,
+} from '../pagination.js';
+import { formatInstant } from '../time.js';
+import type { StoredToolCall } from './event-schema.js';
+
+/** Diga's MessageResponse. */
+export interface MessageView {
+  id: string;
+  created_date: string;
+  role: 'user' | 'assistant' | 'tool';
+  content: string | null;
+  tool_call: StoredToolCall | null;
+}
+
+const LISTING_KEY = { createdDate: 'created_date', id: 'id' };
+
+/**
+ * A page of a call's transcript, in the order the messages were spoken: (occurred_at, event
+ * id), the order the call's events are folded in. CALL_NOT_FOUND when the call is not the
+ * project's; NO_MESSAGES_FOR_CALL when it has no message at all.
+ */
+export async function listMessages(
+  db: Db,
+  projectId: string,
+  callId: string,
+  request: PageRequest,
+): Promise<Page<MessageView>> {
+  assertValidPageRequest(request);
+  if ((await findCallCreatedDate(db, projectId, callId)) === undefined) throw errors.callNotFound(callId);
+
+  const position = await positionOf(db, projectId, callId, request);
+  const query = messagesOfCall(db, projectId, callId);
+  const { rows, hasMore } = await fetchWindow(db, query, LISTING_KEY, {
+    order: request.order,
+    limit: request.limit,
+    position,
+  });
+  const total = request.page !== undefined || rows.length === 0 ? await countMessages(db, projectId, callId) : undefined;
+  if (total === 0) throw noMessages(callId);
+
+  const data = rows.map(toMessageView);
+  if (request.page === undefined) return pageOf(data, hasMore);
+  const totalPages = Math.ceil((total as number) / request.limit);
+  return pageOf(data, request.page < totalPages, { current: request.page, total: totalPages });
+}
+
+const noMessages = (callId: string) => new ApiError(404, 'NO_MESSAGES_FOR_CALL', `No messages found for call ${callId}`);
+
+async function positionOf(db: Db, projectId: string, callId: string, request: PageRequest): Promise<PagePosition> {
+  if (request.page !== undefined) return { kind: 'offset', offset: (request.page - 1) * request.limit };
+  const cursor = cursorOf(request);
+  if (cursor === undefined) return { kind: 'start' };
+  const createdDate = await findMessageCreatedDate(db, projectId, callId, cursor.id);
+  if (createdDate === undefined) {
+    throw invalidPagination(`Message ${cursor.id} given in '${cursor.direction}' was not found in this call`);
+  }
+  return { kind: 'cursor', direction: cursor.direction, createdDate, id: cursor.id };
+}
+
+function toMessageView(row: Pick<CallMessagesTable, 'id' | 'role' | 'content' | 'tool_call' | 'created_date'>): MessageView {
+  return {
+    id: row.id,
+    created_date: formatInstant(row.created_date),
+    role: row.role as MessageView['role'],
+    content: row.content,
+    tool_call: row.tool_call === null ? null : (JSON.parse(row.tool_call) as StoredToolCall),
+  };
+}
