@@ -7,11 +7,16 @@ import { registerOpenApi } from './http/openapi.js';
 import { callRoutes } from './http/routes/calls/index.js';
 import { healthRoutes } from './http/routes/health.js';
 import { internalRoutes } from './http/routes/internal/index.js';
+import { recordingRoutes } from './http/routes/recordings/index.js';
 import { callSchemas } from './http/schemas/calls.js';
 import { errorSchemas } from './http/schemas/errors.js';
 import { messageSchemas } from './http/schemas/messages.js';
+import { recordingSchemas } from './http/schemas/recordings.js';
 import { createValidatorCompiler } from './http/validation.js';
 import { CredentialCache } from './domain/credential-cache.js';
+import { RecordingLinks } from './domain/recordings/links.js';
+import type { BlobStore } from './blobs/blob-store.js';
+import type { RouteDeps } from './http/route-deps.js';
 import type { Db } from './store/database.js';
 import { VERSION } from './version.js';
 
@@ -23,6 +28,13 @@ export interface AppDeps {
   storeGeneration?: () => number;
   logger?: FastifyServerOptions['logger'];
   bodyLimit?: number;
+  recordings: {
+    blobs: BlobStore;
+    maxBytes?: number;
+    urlTtlSeconds?: number;
+    publicUrl?: string;
+  };
+  concurrencyIntervalMs?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -43,7 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const shared = [...errorSchemas, ...callSchemas, ...messageSchemas];
+  const shared = [...errorSchemas, ...callSchemas, ...messageSchemas, ...recordingSchemas];
   for (const schema of shared) app.addSchema(schema);
   app.setValidatorCompiler(createValidatorCompiler(shared));
 
@@ -67,11 +79,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerNotFound(app);
   await registerOpenApi(app, VERSION);
 
-  const routeDeps = {
+  const routeDeps: RouteDeps = {
     db: deps.db,
     credentialCache: new CredentialCache(deps.credentialCacheTtlMs ?? 1000, deps.storeGeneration),
+    recordings: {
+      blobs: deps.recordings.blobs,
+      links: await RecordingLinks.load(deps.db, deps.recordings.urlTtlSeconds ?? 3600),
+      maxBytes: deps.recordings.maxBytes ?? 100 * 1024 * 1024,
+      publicUrl: deps.recordings.publicUrl,
+    },
+    streams: new Set(),
+    concurrencyIntervalMs: deps.concurrencyIntervalMs ?? 5000,
   };
+  // Open event streams would keep their connections (and close()) waiting forever.
+  app.addHook('preClose', (done) => {
+    for (const end of routeDeps.streams) end();
+    done();
+  });
   await app.register(callRoutes, routeDeps);
+  await app.register(recordingRoutes, routeDeps);
   await app.register(internalRoutes, routeDeps);
   await app.register(healthRoutes, routeDeps);
   return app;

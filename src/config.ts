@@ -1,3 +1,5 @@
+import { dirname, join } from 'node:path';
+
 /**
  * The only module that reads the environment. Parsed once at start; a bad value stops the
  * process with a message naming the variable. Every key is listed in .env.example and README.
@@ -21,6 +23,16 @@ export interface Config {
   bodyLimit: number;
   /** How long SIGTERM waits for in-flight requests before closing, in milliseconds. */
   shutdownGraceMs: number;
+  /** Directory of the blob store that holds uploaded recordings. */
+  recordingsDir: string;
+  /** Largest accepted recording upload, in bytes. */
+  recordingMaxBytes: number;
+  /** How long a signed recording URL stays valid, in seconds. */
+  recordingUrlTtlSeconds: number;
+  /** Scheme and host clients reach this service at (for signed URLs); unset: the request's Host. */
+  publicUrl: string | undefined;
+  /** How often the concurrency stream sends the active call count, in milliseconds. */
+  concurrencyIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -48,7 +60,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrap: boolean(env, 'DIGA_BOOTSTRAP', true),
     bodyLimit: integer(env, 'DIGA_BODY_LIMIT', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     shutdownGraceMs: integer(env, 'DIGA_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    recordingsDir: env.DIGA_RECORDINGS_DIR?.trim() || defaultRecordingsDir(databaseUrl, postgres),
+    recordingMaxBytes: integer(env, 'DIGA_RECORDING_MAX_BYTES', 100 * 1024 * 1024, 1024, 10 * 1024 ** 3),
+    recordingUrlTtlSeconds: integer(env, 'DIGA_RECORDING_URL_TTL_SECONDS', 3600, 10, 7 * 86_400),
+    publicUrl: publicUrl(env),
+    concurrencyIntervalMs: integer(env, 'DIGA_CONCURRENCY_INTERVAL_MS', 5000, 100, 600_000),
   };
+}
+
+/** Beside the SQLite file; ./data/recordings for PostgreSQL or an in-memory store. */
+function defaultRecordingsDir(databaseUrl: string, postgres: boolean): string {
+  if (postgres || databaseUrl === ':memory:') return './data/recordings';
+  return join(dirname(databaseUrl.replace(/^file:/, '')), 'recordings');
+}
+
+function publicUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.DIGA_PUBLIC_URL?.trim();
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`DIGA_PUBLIC_URL must be an http(s) URL such as https://api.example.com, not "${raw}"`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.search !== '' || url.hash !== '') {
+    throw new ConfigError(`DIGA_PUBLIC_URL must be an http(s) URL such as https://api.example.com, not "${raw}"`);
+  }
+  return url.toString().replace(/\/+$/, '');
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { DirectoryBlobStore } from './blobs/directory-store.js';
 import type { Config } from './config.js';
 import { bootstrapEmptyStore, type Bootstrap } from './domain/projects.js';
 import { openStore, type Store } from './store/database.js';
@@ -37,6 +38,13 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
       db: store.db,
       storeGeneration: store.generation,
       bodyLimit: config.bodyLimit,
+      recordings: {
+        blobs: new DirectoryBlobStore(config.recordingsDir),
+        maxBytes: config.recordingMaxBytes,
+        urlTtlSeconds: config.recordingUrlTtlSeconds,
+        publicUrl: config.publicUrl,
+      },
+      concurrencyIntervalMs: config.concurrencyIntervalMs,
       logger: {
         level: config.logLevel,
         redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildApp } from '../src/app.js';
+import { DirectoryBlobStore } from '../src/blobs/directory-store.js';
 import { openStore } from '../src/store/database.js';
 import { runCli, tempDir } from './helpers/processes.js';
 
@@ -51,7 +52,11 @@ describe('diga-api CLI', () => {
 
     // The key works against the API until revoked, and not after.
     const store = openStore(dbUrl);
-    const app = await buildApp({ db: store.db, storeGeneration: store.generation });
+    const app = await buildApp({
+      db: store.db,
+      storeGeneration: store.generation,
+      recordings: { blobs: new DirectoryBlobStore(join(dir.path, 'recordings')) },
+    });
     try {
       const ask = () =>
         app.inject({

@@ -1,4 +1,6 @@
+import type { BlobStore } from '../blobs/blob-store.js';
 import type { CredentialCache } from '../domain/credential-cache.js';
+import type { RecordingLinks } from '../domain/recordings/links.js';
 import type { Db } from '../store/database.js';
 
 /** What every route plugin is given. */
@@ -6,4 +8,15 @@ export interface RouteDeps {
   db: Db;
   /** Verified API keys, shared by every route of one app. */
   credentialCache: CredentialCache;
+  recordings: {
+    blobs: BlobStore;
+    links: RecordingLinks;
+    /** Largest accepted upload, in bytes. */
+    maxBytes: number;
+    /** Scheme and host for signed URLs; undefined: taken from each request. */
+    publicUrl: string | undefined;
+  };
+  /** Open server-sent event streams, closed when the server shuts down. */
+  streams: Set<() => void>;
+  concurrencyIntervalMs: number;
 }

@@ -6,11 +6,13 @@ import { precompiled } from './precompiled.js';
 
 export type CallRow = CallsTable;
 
-/** A call joined with its contact: everything CallResponse shows. */
+/** A call joined with its contact and stored recording: everything CallResponse shows. */
 export interface CallWithContact extends CallRow {
   contact_created_date: number;
   contact_identifier: string;
   contact_type: string;
+  /** The call's id when this service stores its audio (then served by signed URL), else null. */
+  stored_recording: string | null;
 }
 
 export async function upsertCall(db: Db, row: CallRow): Promise<void> {
@@ -28,11 +30,13 @@ export function selectCallsWithContact(db: Db) {
   return db
     .selectFrom('calls')
     .innerJoin('contacts', 'contacts.id', 'calls.contact_id')
+    .leftJoin('recordings', 'recordings.call_id', 'calls.id')
     .selectAll('calls')
     .select([
       'contacts.created_date as contact_created_date',
       'contacts.identifier as contact_identifier',
       'contacts.contact_type as contact_type',
+      'recordings.call_id as stored_recording',
     ]);
 }
 
@@ -104,4 +108,10 @@ export async function findCallCreatedDate(db: Db, projectId: string, callId: str
     .where('project_id', '=', projectId)
     .executeTakeFirst();
   return row?.created_date;
+}
+
+/** The project a call belongs to, for the runtime's calls (which carry no project). */
+export async function findCallProject(db: Db, callId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('calls').select('project_id').where('id', '=', callId).executeTakeFirst();
+  return row?.project_id;
 }

@@ -1,5 +1,9 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildApp } from '../../src/app.js';
+import { DirectoryBlobStore } from '../../src/blobs/directory-store.js';
 import { createApiKey, createRuntimeToken } from '../../src/domain/credentials.js';
 import type { Permission } from '../../src/domain/permissions.js';
 import { createProject } from '../../src/domain/projects.js';
@@ -18,11 +22,21 @@ export interface TestApp {
   keyB: string;
   runtimeToken: string;
   keyFor(projectId: string, permissions: Permission[] | null, expiresAt?: number): Promise<string>;
+  blobs: DirectoryBlobStore;
+  blobDir: string;
   close(): Promise<void>;
 }
 
 /** The app over a fresh, migrated store: in-memory SQLite, or a throwaway PostgreSQL database. */
-export async function buildTestApp(options: { logger?: object; backend?: BackendName } = {}): Promise<TestApp> {
+export async function buildTestApp(
+  options: {
+    logger?: object;
+    backend?: BackendName;
+    urlTtlSeconds?: number;
+    recordingMaxBytes?: number;
+    concurrencyIntervalMs?: number;
+  } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase(options.backend ?? 'sqlite');
   const store = openStore(database.url);
   await migrateToLatest(store.db);
@@ -31,7 +45,14 @@ export async function buildTestApp(options: { logger?: object; backend?: Backend
   const keyA = (await createApiKey(store.db, { projectId: projectA, name: 'A' })).value;
   const keyB = (await createApiKey(store.db, { projectId: projectB, name: 'B' })).value;
   const runtimeToken = (await createRuntimeToken(store.db, 'test runtime')).value;
-  const app = await buildApp({ db: store.db, logger: options.logger ?? false });
+  const blobDir = mkdtempSync(join(tmpdir(), 'diga-test-blobs-'));
+  const blobs = new DirectoryBlobStore(blobDir);
+  const app = await buildApp({
+    db: store.db,
+    logger: options.logger ?? false,
+    recordings: { blobs, urlTtlSeconds: options.urlTtlSeconds, maxBytes: options.recordingMaxBytes },
+    concurrencyIntervalMs: options.concurrencyIntervalMs,
+  });
   return {
     app,
     store,
@@ -42,10 +63,13 @@ export async function buildTestApp(options: { logger?: object; backend?: Backend
     runtimeToken,
     keyFor: async (projectId, permissions, expiresAt) =>
       (await createApiKey(store.db, { projectId, name: 'test', permissions, expiresAt: expiresAt ?? null })).value,
+    blobs,
+    blobDir,
     close: async () => {
       await app.close();
       await store.close();
       await database.drop();
+      rmSync(blobDir, { recursive: true, force: true });
     },
   };
 }

@@ -28,20 +28,33 @@ export interface CallView {
   created_date: string;
 }
 
+/** A signed URL for a recording this service stores. */
+export type RecordingUrlOf = (callId: string) => string;
+
 /** One call of the caller's project; CALL_NOT_FOUND when missing or another project's. */
-export async function getCall(db: Db, projectId: string, callId: string): Promise<CallView> {
+export async function getCall(
+  db: Db,
+  projectId: string,
+  callId: string,
+  recordingUrlOf?: RecordingUrlOf,
+): Promise<CallView> {
   const row = await findCall(db, projectId, callId);
   if (row === undefined) throw errors.callNotFound(callId);
-  return toCallView(row);
+  return toCallView(row, recordingUrlOf);
 }
 
-export function toCallView(row: CallWithContact): CallView {
+/**
+ * CallResponse for a stored call. `recording_url` is a signed URL to this service when it stores
+ * the audio, else the URL the runtime reported (or null).
+ */
+export function toCallView(row: CallWithContact, recordingUrlOf?: RecordingUrlOf): CallView {
   return {
     id: row.id,
     agent_id: row.agent_id,
     agent_version_id: row.agent_version_id,
     status: row.status as CallStatus,
-    recording_url: row.recording_url,
+    recording_url:
+      row.stored_recording !== null && recordingUrlOf !== undefined ? recordingUrlOf(row.id) : row.recording_url,
     start_time: row.start_time === null ? null : formatInstant(row.start_time),
     end_time: row.end_time === null ? null : formatInstant(row.end_time),
     duration: row.duration,

@@ -17,7 +17,7 @@ import {
   type PageRequest,
 } from '../pagination.js';
 import { ApiError } from '../../errors.js';
-import { toCallView, type CallView } from './get-call.js';
+import { toCallView, type CallView, type RecordingUrlOf } from './get-call.js';
 
 export type { CallFilters };
 
@@ -32,8 +32,9 @@ export async function listCalls(
   projectId: string,
   filters: CallFilters,
   request: PageRequest,
-  render: (row: CallWithContact) => CallView = toCallView,
+  recordingUrlOf?: RecordingUrlOf,
 ): Promise<Page<CallView>> {
+  const render = (row: CallWithContact) => toCallView(row, recordingUrlOf);
   assertValidPageRequest(request);
   if (filters.createdFrom !== undefined && filters.createdTo !== undefined && filters.createdFrom > filters.createdTo) {
     throw new ApiError(

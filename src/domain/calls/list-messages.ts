@@ -48,7 +48,8 @@ export async function listMessages(
     limit: request.limit,
     position,
   });
-  const total = request.page !== undefined || rows.length === 0 ? await countMessages(db, projectId, callId) : undefined;
+  const total =
+    request.page !== undefined || rows.length === 0 ? await countMessages(db, projectId, callId) : undefined;
   if (total === 0) throw noMessages(callId);
 
   const data = rows.map(toMessageView);
@@ -57,7 +58,8 @@ export async function listMessages(
   return pageOf(data, request.page < totalPages, { current: request.page, total: totalPages });
 }
 
-const noMessages = (callId: string) => new ApiError(404, 'NO_MESSAGES_FOR_CALL', `No messages found for call ${callId}`);
+const noMessages = (callId: string) =>
+  new ApiError(404, 'NO_MESSAGES_FOR_CALL', `No messages found for call ${callId}`);
 
 async function positionOf(db: Db, projectId: string, callId: string, request: PageRequest): Promise<PagePosition> {
   if (request.page !== undefined) return { kind: 'offset', offset: (request.page - 1) * request.limit };
@@ -70,7 +72,9 @@ async function positionOf(db: Db, projectId: string, callId: string, request: Pa
   return { kind: 'cursor', direction: cursor.direction, createdDate, id: cursor.id };
 }
 
-function toMessageView(row: Pick<CallMessagesTable, 'id' | 'role' | 'content' | 'tool_call' | 'created_date'>): MessageView {
+function toMessageView(
+  row: Pick<CallMessagesTable, 'id' | 'role' | 'content' | 'tool_call' | 'created_date'>,
+): MessageView {
   return {
     id: row.id,
     created_date: formatInstant(row.created_date),

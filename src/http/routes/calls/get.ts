@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { getCall } from '../../../domain/calls/get-call.js';
 import { canonicalUuid } from '../../../domain/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
+import { recordingUrlsFor } from '../../recording-urls.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
 import { CallIdParamsSchema, CallResponseSchema } from '../../schemas/calls.js';
@@ -37,7 +38,7 @@ export const getCallRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
     async (request) => {
       // Validation admitted only forms pydantic accepts; bodies and lookups use the canonical one.
       const callId = canonicalUuid(request.params.id) as string;
-      return getCall(db, principalOf(request).projectId, callId);
+      return getCall(db, principalOf(request).projectId, callId, recordingUrlsFor(deps, request));
     },
   );
 };

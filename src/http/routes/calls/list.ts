@@ -4,6 +4,7 @@ import { listCalls } from '../../../domain/calls/list-calls.js';
 import { parseInstant } from '../../../domain/time.js';
 import { canonicalUuid } from '../../../domain/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
+import { recordingUrlsFor } from '../../recording-urls.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
 import { CallStatusSchema, CallTypeSchema, PaginatedCallsSchema } from '../../schemas/calls.js';
@@ -67,6 +68,7 @@ export const listCallsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
           createdTo: instant(q.end_created_date),
         },
         { after: uuid(q.after), before: uuid(q.before), page: q.page, limit: q.limit, order: q.order },
+        recordingUrlsFor(deps, request),
       );
     },
   );

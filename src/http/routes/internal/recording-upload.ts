@@ -1,0 +1,71 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { AUDIO_TYPES, recordingTooLarge, storeRecording } from '../../../domain/recordings/store-recording.js';
+import { canonicalUuid } from '../../../domain/uuid.js';
+import { errors } from '../../../errors.js';
+import { requireRuntimeToken } from '../../auth.js';
+import type { RouteDeps } from '../../route-deps.js';
+import { CallIdParamsSchema } from '../../schemas/calls.js';
+import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
+
+const UploadResultSchema = Type.Object(
+  {
+    call_id: Type.String({ format: 'uuid' }),
+    content_type: Type.String(),
+    size: Type.Integer({ description: 'Bytes stored' }),
+  },
+  { title: 'RecordingUploadResult' },
+);
+
+/** The media type without parameters, lowercased: `Audio/WAV; rate=8000` → `audio/wav`. */
+const mediaTypeOf = (header: string | undefined) => (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+
+/** POST /internal/v1/calls/{id}/recording: the runtime uploads a call's audio. */
+export const recordingUploadRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
+  const { db, recordings } = deps;
+  // The body is streamed to the blob store by the handler, never buffered: leave it unread here.
+  app.addContentTypeParser(/^audio\//i, (_request, _payload, done) => done(null, undefined));
+
+  app.post(
+    '/internal/v1/calls/:id/recording',
+    {
+      onRequest: [
+        requireRuntimeToken(db),
+        async (request) => {
+          const type = mediaTypeOf(request.headers['content-type']);
+          if (AUDIO_TYPES[type] === undefined) throw errors.unsupportedMediaType(type || '(none)');
+          const declared = Number(request.headers['content-length']);
+          if (declared > recordings.maxBytes) throw recordingTooLarge(recordings.maxBytes);
+        },
+      ],
+      schema: {
+        tags: ['Internal: voice runtime'],
+        summary: "Upload a call's recording",
+        description: `Streams the audio body (${Object.keys(AUDIO_TYPES).join(', ')}) into the recording store; a second upload replaces the first. The call must already exist. Customers then get it through a signed \`recording_url\`.`,
+        operationId: 'upload_recording_internal_v1_calls__id__recording_post',
+        security: [{ RuntimeToken: [] }],
+        params: CallIdParamsSchema,
+        response: {
+          201: UploadResultSchema,
+          400: errorResponse('Empty body'),
+          401: errorResponse('Invalid or missing runtime token'),
+          404: errorResponse('Call Not Found'),
+          413: errorResponse('Recording too large'),
+          415: errorResponse('Not an accepted audio type'),
+          422: validationErrorResponse,
+          500: errorResponse('Internal Server Error'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const callId = canonicalUuid(request.params.id) as string;
+      const row = await storeRecording(db, recordings.blobs, {
+        callId,
+        contentType: mediaTypeOf(request.headers['content-type']),
+        body: request.raw,
+        maxBytes: recordings.maxBytes,
+      });
+      return reply.code(201).send({ call_id: row.call_id, content_type: row.content_type, size: row.size });
+    },
+  );
+};
