@@ -28,6 +28,7 @@ describeEachBackend('POST /internal/v1/events', (backend) => {
     assert.deepEqual(response.json(), {
       accepted: 3,
       duplicates: 0,
+      discarded: 0,
       results: events.map((e) => ({ event_id: e.event_id, status: 'accepted' })),
     });
     assert.equal(response.headers['cache-control'], 'no-store');

@@ -48,3 +48,18 @@ export async function lifecycleEventsOf(db: Db, callId: string): Promise<Pick<Ca
     .where('type', '!=', 'call.message')
     .execute();
 }
+
+/** Every stored event of the given calls: what a deletion scrubs. */
+export async function eventsOfCalls(db: Db, callIds: string[]): Promise<Pick<CallEventRow, 'event_id' | 'payload'>[]> {
+  const rows: Pick<CallEventRow, 'event_id' | 'payload'>[] = [];
+  for (const ids of chunks(callIds)) {
+    rows.push(
+      ...(await db.selectFrom('call_events').select(['event_id', 'payload']).where('call_id', 'in', ids).execute()),
+    );
+  }
+  return rows;
+}
+
+export async function replacePayload(db: Db, eventId: string, payload: string): Promise<void> {
+  await db.updateTable('call_events').set({ payload }).where('event_id', '=', eventId).execute();
+}

@@ -1,4 +1,5 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
+import { chunks } from './chunks.js';
 import type { Db } from './database.js';
 import { dbInstant, withDbInstants } from './dialect.js';
 import type { CallsTable } from './schema.js';
@@ -114,4 +115,29 @@ export async function findCallCreatedDate(db: Db, projectId: string, callId: str
 export async function findCallProject(db: Db, callId: string): Promise<string | undefined> {
   const row = await db.selectFrom('calls').select('project_id').where('id', '=', callId).executeTakeFirst();
   return row?.project_id;
+}
+
+/** Those of `callIds` that are the project's and in one of `statuses`. */
+export async function findCallsInStatus(
+  db: Db,
+  projectId: string,
+  callIds: string[],
+  statuses: string[],
+): Promise<string[]> {
+  const found: string[] = [];
+  for (const ids of chunks(callIds)) {
+    const rows = await db
+      .selectFrom('calls')
+      .select('id')
+      .where('project_id', '=', projectId)
+      .where('id', 'in', ids)
+      .where('status', 'in', statuses)
+      .execute();
+    found.push(...rows.map((r) => r.id));
+  }
+  return found;
+}
+
+export async function deleteCalls(db: Db, callIds: string[]): Promise<void> {
+  for (const ids of chunks(callIds)) await db.deleteFrom('calls').where('id', 'in', ids).execute();
 }

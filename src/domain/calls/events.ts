@@ -130,6 +130,34 @@ export function eventFromPayload(eventId: string, payload: string): CallEvent {
   } as CallEvent;
 }
 
+/**
+ * A stored payload with the personal data removed, for the audit trail of a deleted call: who
+ * called (the contact's identifier), what was said (message content and tool calls), the
+ * dynamic variables and the recording's location. Types, instants and outcomes stay.
+ */
+export function scrubbedPayload(payload: string): string {
+  const event = JSON.parse(payload) as { type: CallEvent['type']; data: Record<string, unknown> };
+  const data = event.data;
+  switch (event.type) {
+    case 'call.created':
+      data.contact = { ...(data.contact as object), identifier: REDACTED };
+      data.dynamic_variables = null;
+      break;
+    case 'call.message':
+      data.content = null;
+      data.tool_call = null;
+      break;
+    case 'call.recording_ready':
+      data.recording_url = REDACTED;
+      break;
+    default:
+      break;
+  }
+  return JSON.stringify(event);
+}
+
+const REDACTED = '[deleted]';
+
 /** Whether two stored payloads describe the same event: equal content, in any key order. */
 export function sameEventContent(a: string, b: string): boolean {
   return a === b || stableStringify(JSON.parse(a)) === stableStringify(JSON.parse(b));

@@ -17,7 +17,7 @@ export interface CallState {
   recordingUrl: string | null;
 }
 
-const TERMINAL: ReadonlySet<CallStatus> = new Set(['completed', 'failed', 'transferred', 'no_answer']);
+export const TERMINAL: ReadonlySet<CallStatus> = new Set(['completed', 'failed', 'transferred', 'no_answer']);
 
 /** Delivery order: by occurred_at, ties broken by event_id so that the order is total. */
 export function compareEvents(a: CallEvent, b: CallEvent): number {

@@ -6,6 +6,7 @@ import { upsertContact } from '../../store/contacts-repo.js';
 import { upsertCall } from '../../store/calls-repo.js';
 import { insertMessages } from '../../store/messages-repo.js';
 import { lockCalls } from '../../store/locks.js';
+import { findDeletedCalls } from '../../store/deleted-calls-repo.js';
 import { withRetries } from '../../store/failures.js';
 import { nowMicros } from '../time.js';
 import { newId } from '../uuid.js';
@@ -13,18 +14,21 @@ import type { RuntimeEvent } from './event-schema.js';
 import { canonicalEvent, eventFromPayload, eventPayload, sameEventContent, type CallEvent } from './events.js';
 import { foldCallEvents } from './fold.js';
 
-export type EventOutcome = 'accepted' | 'duplicate';
+export type EventOutcome = 'accepted' | 'duplicate' | 'discarded';
 
 export interface IngestResult {
   accepted: number;
   duplicates: number;
+  /** Events about calls a customer has deleted: acknowledged, not stored. */
+  discarded: number;
   results: { event_id: string; status: EventOutcome }[];
 }
 
 /**
  * Records a batch of runtime events and brings the calls they touch up to date, all in one
  * transaction: the batch is applied whole or not at all. A replayed event (same event_id and
- * content) is a no-op; the same event_id with other content rejects the batch. Each touched
+ * content) is a no-op; the same event_id with other content rejects the batch. Events about a
+ * call the customer deleted are acknowledged as `discarded` and not stored. Each touched
  * call is re-folded from its full event set, so its state never depends on arrival order; the
  * calls are locked first, so concurrent batches for one call (other processes) apply in turn.
  */
@@ -36,6 +40,7 @@ export async function ingestEvents(db: Db, batch: readonly RuntimeEvent[]): Prom
     db.transaction().execute(async (trx) => {
       await lockCalls(trx, [...new Set(events.map((e) => e.callId))]);
       await assertBatchConsistent(trx, events);
+      const deleted = await findDeletedCalls(trx, [...new Set(events.map((e) => e.callId))]);
 
       const stored = await findEventPayloads(
         trx,
@@ -45,6 +50,7 @@ export async function ingestEvents(db: Db, batch: readonly RuntimeEvent[]): Prom
       const fresh: CallEvent[] = [];
       const freshPayloads: string[] = [];
       const statuses = events.map((event, index): EventOutcome => {
+        if (deleted.has(event.callId)) return 'discarded';
         const payload = payloads[index] as string;
         const earlier = stored.get(event.eventId) ?? seenInBatch.get(event.eventId);
         if (earlier !== undefined) {
@@ -92,10 +98,11 @@ export async function ingestEvents(db: Db, batch: readonly RuntimeEvent[]): Prom
       const touched = new Set(fresh.filter((e) => e.type !== 'call.message').map((e) => e.callId));
       for (const callId of touched) await refreshCall(trx, callId, receivedAt);
 
-      const duplicates = statuses.filter((s) => s === 'duplicate').length;
+      const count = (outcome: EventOutcome) => statuses.filter((s) => s === outcome).length;
       return {
-        accepted: statuses.length - duplicates,
-        duplicates,
+        accepted: count('accepted'),
+        duplicates: count('duplicate'),
+        discarded: count('discarded'),
         results: events.map((e, i) => ({ event_id: e.eventId, status: statuses[i] as EventOutcome })),
       };
     }),

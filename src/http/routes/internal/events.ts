@@ -10,10 +10,11 @@ const IngestResultSchema = Type.Object(
   {
     accepted: Type.Integer({ description: 'Events recorded by this request' }),
     duplicates: Type.Integer({ description: 'Events that were already recorded with the same content' }),
+    discarded: Type.Integer({ description: 'Events about calls a customer deleted: acknowledged, not stored' }),
     results: Type.Array(
       Type.Object({
         event_id: Type.String({ format: 'uuid' }),
-        status: Type.Union([Type.Literal('accepted'), Type.Literal('duplicate')]),
+        status: Type.Union([Type.Literal('accepted'), Type.Literal('duplicate'), Type.Literal('discarded')]),
       }),
       { description: "Each event's outcome, in the order sent" },
     ),
@@ -31,7 +32,7 @@ export const ingestEventsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (ap
         tags: ['Internal: voice runtime'],
         summary: 'Report call events',
         description:
-          'Records 1 to 1000 call events in one transaction, answered only after commit. A batch with any invalid event is rejected whole (422, naming each bad event by index and field). Replaying an event is a no-op reported as `duplicate`; the same `event_id` with other content is a 409. Events may arrive in any order: a call shows the state that in-order delivery gives, and is visible once its `call.created` has arrived.',
+          'Records 1 to 1000 call events in one transaction, answered only after commit. A batch with any invalid event is rejected whole (422, naming each bad event by index and field). Replaying an event is a no-op reported as `duplicate`; events about a call the customer deleted are acknowledged as `discarded` and not stored; the same `event_id` with other content is a 409. Events may arrive in any order: a call shows the state that in-order delivery gives, and is visible once its `call.created` has arrived.',
         operationId: 'ingest_events_internal_v1_events_post',
         security: [{ RuntimeToken: [] }],
         body: EventBatchSchema,
