@@ -141,3 +141,14 @@ export async function findCallsInStatus(
 export async function deleteCalls(db: Db, callIds: string[]): Promise<void> {
   for (const ids of chunks(callIds)) await db.deleteFrom('calls').where('id', 'in', ids).execute();
 }
+
+/** How many of the project's calls are in one of `statuses`: an index range count. */
+export async function countCallsInStatus(db: Db, projectId: string, statuses: string[]): Promise<number> {
+  const row = await db
+    .selectFrom('calls')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('project_id', '=', projectId)
+    .where('status', 'in', statuses)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
