@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildApp } from '../src/app.js';
@@ -76,9 +77,10 @@ describe('diga-api CLI', () => {
     assert.match(again.stderr, /not found or already revoked/);
   });
 
-  test('demo fills the store through ingestion and prints call ids', async () => {
-    const out = await json('demo', '--calls', '40', '--project', projectId, '--seed', '7');
+  test('demo fills the store through ingestion, with transcripts and WAV recordings', async () => {
+    const out = await json('demo', '--calls', '40', '--project', projectId, '--seed', '7', '--recordings', '5');
     assert.equal(out.calls, 40);
+    assert.equal(out.recordings, 5);
     assert.ok((out.events as number) > 40);
     const ids = out.sample_call_ids as string[];
     assert.equal(ids.length, 5);
@@ -93,6 +95,19 @@ describe('diga-api CLI', () => {
       assert.ok(statuses.length >= 4, `several statuses: ${statuses.map((s) => s.status).join(', ')}`);
       const found = await store.db.selectFrom('calls').select('id').where('id', 'in', ids).execute();
       assert.equal(found.length, 5);
+      const messages = await store.db
+        .selectFrom('call_messages')
+        .select('id')
+        .where('project_id', '=', projectId)
+        .execute();
+      assert.ok(messages.length > 40, 'answered calls have transcripts');
+      const recordings = await store.db.selectFrom('recordings').selectAll().execute();
+      assert.equal(recordings.length, 5);
+      const files = (readdirSync(join(dir.path, 'recordings'), { recursive: true }) as string[]).filter((f) =>
+        f.endsWith('.wav'),
+      );
+      assert.equal(files.length, 5, 'the audio sits beside the database');
+      assert.ok(recordings.every((r) => r.size > 8000));
     } finally {
       await store.close();
     }

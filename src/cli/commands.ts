@@ -1,11 +1,11 @@
 import type { Config } from '../config.js';
-import { ingestEvents } from '../domain/calls/ingest.js';
 import { createApiKey, createRuntimeToken, revokeApiKey } from '../domain/credentials.js';
 import { isPermission, type Permission } from '../domain/permissions.js';
 import { bootstrapEmptyStore, createProject } from '../domain/projects.js';
 import { formatInstant, parseInstant } from '../domain/time.js';
 import { canonicalUuid } from '../domain/uuid.js';
-import { simulatedBatches } from '../demo/simulate-calls.js';
+import { DirectoryBlobStore } from '../blobs/directory-store.js';
+import { fillDemo } from '../demo/fill-demo.js';
 import { serveUntilSignal } from '../server.js';
 import { openStore, type Store } from '../store/database.js';
 import { UsageError } from './usage-error.js';
@@ -94,26 +94,29 @@ export const commands: Record<string, Command> = {
         throw new Error(`Project ${String(projectId)} not found`);
       }
       const started = Date.now();
-      const sample: string[] = [];
-      let events = 0;
-      // The same ingestion code the HTTP endpoint runs, batch by batch.
-      for (const batch of simulatedBatches({ projectId, calls, seed })) {
-        await ingestEvents(store.db, batch.events);
-        events += batch.events.length;
-        for (const id of batch.callIds) if (sample.length < 5) sample.push(id);
-      }
+      const {
+        events,
+        recordings,
+        sampleCallIds: sample,
+      } = await fillDemo(store.db, new DirectoryBlobStore(ctx.config.recordingsDir), {
+        projectId,
+        calls,
+        seed,
+        recordings: wholeNumber(ctx.options.recordings, 'recordings', 200, 0, 10_000_000),
+      });
       const seconds = (Date.now() - started) / 1000;
       const out = {
         project_id: projectId,
         calls,
         events,
+        recordings,
         seconds,
         sample_call_ids: sample,
         ...(created ? { api_key: created.apiKey.value, runtime_token: created.runtimeToken.value } : {}),
       };
       return print(ctx, out, () =>
         [
-          `Simulated ${calls} calls (${events} events) into project ${projectId} in ${seconds.toFixed(1)} s.`,
+          `Simulated ${calls} calls (${events} events, ${recordings} recordings) into project ${projectId} in ${seconds.toFixed(1)} s.`,
           ...(created ? [`The store was empty: created API key ${created.apiKey.value} (shown once).`] : []),
           'Some call ids:',
           ...sample.map((id) => `  ${id}`),

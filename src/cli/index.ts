@@ -18,8 +18,9 @@ Commands:
                                           Create an API key (unrestricted without --permissions)
   keys revoke ID                          Revoke an API key at once
   runtime-tokens create [--name N]        Create a token for the voice runtime
-  demo [--calls N] [--project ID] [--seed N]
-                                          Fill the store with simulated calls
+  demo [--calls N] [--project ID] [--seed N] [--recordings N]
+                                          Fill the store with simulated calls, transcripts
+                                          and (for up to N calls, default 200) WAV recordings
 
 Options for every command:
   --database-url URL   the store (default: DIGA_DATABASE_URL, else ./data/diga.db)
@@ -35,6 +36,7 @@ const OPTIONS = {
   expires: { type: 'string' },
   calls: { type: 'string' },
   seed: { type: 'string' },
+  recordings: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
 
