@@ -41,7 +41,11 @@ export function schemaForStatus(status: number): SeedSchema {
 }
 
 /** Diga's public OpenAPI subset (spec/diga-openapi-subset.json): the rest of the calls family. */
-const reference = JSON.parse(readFileSync(join(projectRoot, 'spec', 'diga-openapi-subset.json'), 'utf8')) as {
+export const reference = JSON.parse(readFileSync(join(projectRoot, 'spec', 'diga-openapi-subset.json'), 'utf8')) as {
+  paths: Record<
+    string,
+    Record<string, { operationId: string; tags: string[]; parameters?: unknown[]; responses: object }>
+  >;
   components: { schemas: Record<string, unknown> };
 };
 ajv.addSchema({ $id: 'reference', components: reference.components });

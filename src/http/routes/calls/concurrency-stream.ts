@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { countCallsInStatus } from '../../../store/calls-repo.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { errorResponse } from '../../schemas/errors.js';
+import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
 
 const ACTIVE = ['dialing', 'in_progress'];
 
@@ -30,6 +30,7 @@ export const concurrencyStreamRoute: FastifyPluginAsyncTypebox<RouteDeps> = asyn
           200: Type.Unsafe({ description: 'Successful Response', content: { 'text/event-stream': { schema: {} } } }),
           401: errorResponse('Invalid Api Key'),
           403: errorResponse('Forbidden - Insufficient permissions'),
+          422: validationErrorResponse,
         },
       },
     },
