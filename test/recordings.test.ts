@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import http from 'node:http';
+import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import yauzl from 'yauzl';
@@ -224,6 +225,43 @@ describeEachBackend('recordings: upload, signed URLs, bulk ZIP', (backend) => {
       assert.equal(response.statusCode, 422, JSON.stringify(body));
       assertMatchesReference('HTTPValidationError', response.json());
       assert.equal(response.json().detail[0].type, type);
+    }
+  });
+
+  test('bulk: a recording whose file is gone is left out, and a vanishing one cuts the download short', async () => {
+    const [first, second] = withAudio as [string, string];
+    const lost = await t.store.db
+      .selectFrom('recordings')
+      .select('blob_key')
+      .where('call_id', '=', first)
+      .executeTakeFirstOrThrow();
+    const keep = await t.blobs.open(lost.blob_key);
+    const saved: Buffer[] = [];
+    for await (const chunk of keep) saved.push(chunk as Buffer);
+    await t.blobs.delete(lost.blob_key);
+    try {
+      const response = await bulkAs({ call_ids: [first, second] });
+      assert.equal(response.statusCode, 200);
+      assert.deepEqual([...(await unzip(response.rawPayload)).keys()], [`${second}.wav`]);
+      const none = await bulkAs({ call_ids: [first] });
+      assert.equal(none.json().error_code, 'NO_RECORDINGS_FOUND');
+
+      const realOpen = t.blobs.open.bind(t.blobs);
+      t.blobs.open = async () => {
+        throw new Error('disk unplugged');
+      };
+      try {
+        const cut = await bulkAs({ call_ids: [second] }).then(
+          (r) => r.rawPayload.length < Number(r.headers['content-length']),
+          () => true,
+        );
+        assert.ok(cut, 'the download is cut short, never passed off as complete');
+      } finally {
+        t.blobs.open = realOpen;
+      }
+      assert.equal((await asA(`/v1/recording/${second}`)).statusCode, 200, 'the server carries on');
+    } finally {
+      await t.blobs.put(lost.blob_key, Readable.from(saved), MAX_BYTES);
     }
   });
 

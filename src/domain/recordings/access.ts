@@ -49,11 +49,12 @@ export async function recordingsForBulk(db: Db, projectId: string, callIds: stri
   const unique = [...new Set(callIds)];
   const found = new Map((await findProjectRecordings(db, projectId, unique)).map((r) => [r.call_id, r]));
   const rows = unique.flatMap((id) => found.get(id) ?? []);
-  if (rows.length === 0) {
-    throw new ApiError(404, 'NO_RECORDINGS_FOUND', 'None of the requested calls have recordings available');
-  }
+  if (rows.length === 0) throw noRecordingsFound();
   return rows;
 }
+
+export const noRecordingsFound = () =>
+  new ApiError(404, 'NO_RECORDINGS_FOUND', 'None of the requested calls have recordings available');
 
 export const bulkLimitExceeded = () =>
   new ApiError(400, 'BULK_DOWNLOAD_LIMIT_EXCEEDED', `Bulk download is limited to ${BULK_DOWNLOAD_LIMIT} recordings`);

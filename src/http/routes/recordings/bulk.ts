@@ -1,7 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import yazl from 'yazl';
-import { BULK_DOWNLOAD_LIMIT, bulkLimitExceeded, recordingsForBulk } from '../../../domain/recordings/access.js';
+import {
+  BULK_DOWNLOAD_LIMIT,
+  bulkLimitExceeded,
+  noRecordingsFound,
+  recordingsForBulk,
+} from '../../../domain/recordings/access.js';
 import { AUDIO_TYPES } from '../../../domain/recordings/store-recording.js';
 import { canonicalUuid } from '../../../domain/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
@@ -47,8 +52,22 @@ export const bulkRecordingsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (
     },
     async (request, reply) => {
       const callIds = request.body.call_ids.map((id) => canonicalUuid(id) as string);
-      const rows = await recordingsForBulk(db, principalOf(request).projectId, callIds);
+      const listed = await recordingsForBulk(db, principalOf(request).projectId, callIds);
+      // A file missing from the blob store (lost, or deleted a moment ago) is left out up front:
+      // once the archive is streaming, the only way to report a failure is to cut it short.
+      const sizes = await Promise.all(listed.map((row) => recordings.blobs.stat(row.blob_key)));
+      const rows = listed.filter((row, i) => sizes[i] === row.size);
+      if (rows.length < listed.length)
+        request.log.warn({ missing: listed.length - rows.length }, 'recording files missing');
+      if (rows.length === 0) throw noRecordingsFound();
       const zip = new yazl.ZipFile();
+      // A blob that vanishes mid-archive cuts the response short (the client sees a truncated
+      // download, never a corrupt one that looks whole); the process carries on. Listening
+      // before any entry is added: yazl starts reading the first one at once.
+      zip.on('error', (error: Error) => {
+        request.log.warn({ err: error }, 'bulk recording download aborted');
+        reply.raw.destroy();
+      });
       for (const row of rows) {
         const name = `${row.call_id}.${AUDIO_TYPES[row.content_type] ?? 'bin'}`;
         zip.addReadStreamLazy(
@@ -65,8 +84,6 @@ export const bulkRecordingsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (
       const totalSize = await new Promise<number>((resolve) =>
         (zip.end as (options: object, sized: (bytes: number) => void) => void)({}, resolve),
       );
-      // A blob that vanished mid-archive (deleted meanwhile) cuts the response short: log it.
-      zip.outputStream.on('error', (error) => request.log.warn({ err: error }, 'bulk recording download aborted'));
       reply.type('application/zip').header('content-disposition', 'attachment; filename="recordings.zip"');
       if (totalSize >= 0) reply.header('content-length', totalSize);
       return reply.send(zip.outputStream);
