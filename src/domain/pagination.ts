@@ -31,7 +31,7 @@ export type PagePosition =
   | { kind: 'offset'; offset: number }
   | { kind: 'start' };
 
-export const invalidPagination = (message: string) => new ApiError(422, 'INVALID_PAGINATION_PARAMETERS', message);
+const invalidPagination = (message: string) => new ApiError(422, 'INVALID_PAGINATION_PARAMETERS', message);
 
 /**
  * Rejects combinations that have no meaning, before any lookup. The cursor id and the page
@@ -46,14 +46,38 @@ export function assertValidPageRequest(request: PageRequest): void {
   }
 }
 
-/** The cursor a request names, if any, as (direction, id). */
-export function cursorOf(request: PageRequest): { direction: 'after' | 'before'; id: string } | undefined {
-  if (request.after !== undefined) return { direction: 'after', id: request.after };
-  if (request.before !== undefined) return { direction: 'before', id: request.before };
-  return undefined;
+/**
+ * Where the requested page starts. A cursor id is looked up with `createdDateOf`, which answers
+ * only for the listing's own items (so another project's id is as unknown as a made-up one);
+ * `unknown` names what was not found, for the 422.
+ */
+export async function positionOf(
+  request: PageRequest,
+  createdDateOf: (id: string) => Promise<number | undefined>,
+  unknown: (id: string, direction: string) => string,
+): Promise<PagePosition> {
+  if (request.page !== undefined) return { kind: 'offset', offset: (request.page - 1) * request.limit };
+  const [direction, id] =
+    request.after !== undefined ? (['after', request.after] as const) : (['before', request.before] as const);
+  if (id === undefined) return { kind: 'start' };
+  const createdDate = await createdDateOf(id);
+  if (createdDate === undefined) throw invalidPagination(unknown(id, direction));
+  return { kind: 'cursor', direction, createdDate, id };
 }
 
-export function pageOf<T extends { id: string }>(
+/** The page's envelope; in page mode `total` (the matching count) gives the page numbers. */
+export function finishPage<T extends { id: string }>(
+  data: T[],
+  hasMore: boolean,
+  request: PageRequest,
+  total?: number,
+): Page<T> {
+  if (request.page === undefined || total === undefined) return pageOf(data, hasMore);
+  const totalPages = Math.ceil(total / request.limit);
+  return pageOf(data, request.page < totalPages, { current: request.page, total: totalPages });
+}
+
+function pageOf<T extends { id: string }>(
   data: T[],
   hasMore: boolean,
   pages?: { current: number; total: number },

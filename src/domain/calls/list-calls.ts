@@ -7,15 +7,7 @@ import {
   type CallWithContact,
 } from '../../store/calls-repo.js';
 import { fetchWindow } from '../../store/keyset.js';
-import {
-  assertValidPageRequest,
-  cursorOf,
-  invalidPagination,
-  pageOf,
-  type Page,
-  type PagePosition,
-  type PageRequest,
-} from '../pagination.js';
+import { assertValidPageRequest, finishPage, positionOf, type Page, type PageRequest } from '../pagination.js';
 import { ApiError } from '../../errors.js';
 import { toCallView, type CallView, type RecordingUrlOf } from './get-call.js';
 
@@ -44,28 +36,16 @@ export async function listCalls(
     );
   }
 
-  const position = await positionOf(db, projectId, request);
+  const position = await positionOf(
+    request,
+    (id) => findCallCreatedDate(db, projectId, id),
+    (id, direction) => `Call ${id} given in '${direction}' was not found`,
+  );
   const window = { order: request.order, limit: request.limit, position };
   const query = filteredCalls(db, projectId, filters);
-  if (request.page === undefined) {
-    const { rows, hasMore } = await fetchWindow(db, query, LISTING_KEY, window);
-    return pageOf(rows.map(render), hasMore);
-  }
-  const [{ rows }, total] = await Promise.all([
+  const [{ rows, hasMore }, total] = await Promise.all([
     fetchWindow(db, query, LISTING_KEY, window),
-    countCalls(db, projectId, filters),
+    request.page === undefined ? undefined : countCalls(db, projectId, filters),
   ]);
-  const totalPages = Math.ceil(total / request.limit);
-  return pageOf(rows.map(render), request.page < totalPages, { current: request.page, total: totalPages });
-}
-
-async function positionOf(db: Db, projectId: string, request: PageRequest): Promise<PagePosition> {
-  if (request.page !== undefined) return { kind: 'offset', offset: (request.page - 1) * request.limit };
-  const cursor = cursorOf(request);
-  if (cursor === undefined) return { kind: 'start' };
-  const createdDate = await findCallCreatedDate(db, projectId, cursor.id);
-  // Another project's call is as unknown here as one that never existed.
-  if (createdDate === undefined)
-    throw invalidPagination(`Call ${cursor.id} given in '${cursor.direction}' was not found`);
-  return { kind: 'cursor', direction: cursor.direction, createdDate, id: cursor.id };
+  return finishPage(rows.map(render), hasMore, request, total);
 }

@@ -4,15 +4,7 @@ import { findCallCreatedDate } from '../../store/calls-repo.js';
 import { fetchWindow } from '../../store/keyset.js';
 import { countMessages, findMessageCreatedDate, messagesOfCall } from '../../store/messages-repo.js';
 import type { CallMessagesTable } from '../../store/schema.js';
-import {
-  assertValidPageRequest,
-  cursorOf,
-  invalidPagination,
-  pageOf,
-  type Page,
-  type PagePosition,
-  type PageRequest,
-} from '../pagination.js';
+import { assertValidPageRequest, finishPage, positionOf, type Page, type PageRequest } from '../pagination.js';
 import { formatInstant } from '../time.js';
 import type { StoredToolCall } from './event-schema.js';
 
@@ -41,36 +33,26 @@ export async function listMessages(
   assertValidPageRequest(request);
   if ((await findCallCreatedDate(db, projectId, callId)) === undefined) throw errors.callNotFound(callId);
 
-  const position = await positionOf(db, projectId, callId, request);
+  const position = await positionOf(
+    request,
+    (id) => findMessageCreatedDate(db, projectId, callId, id),
+    (id, direction) => `Message ${id} given in '${direction}' was not found in this call`,
+  );
   const query = messagesOfCall(db, projectId, callId);
   const { rows, hasMore } = await fetchWindow(db, query, LISTING_KEY, {
     order: request.order,
     limit: request.limit,
     position,
   });
+  // Counted only when needed: for page numbers, or to tell an empty page from an empty call.
   const total =
     request.page !== undefined || rows.length === 0 ? await countMessages(db, projectId, callId) : undefined;
   if (total === 0) throw noMessages(callId);
-
-  const data = rows.map(toMessageView);
-  if (request.page === undefined) return pageOf(data, hasMore);
-  const totalPages = Math.ceil((total as number) / request.limit);
-  return pageOf(data, request.page < totalPages, { current: request.page, total: totalPages });
+  return finishPage(rows.map(toMessageView), hasMore, request, total);
 }
 
 const noMessages = (callId: string) =>
   new ApiError(404, 'NO_MESSAGES_FOR_CALL', `No messages found for call ${callId}`);
-
-async function positionOf(db: Db, projectId: string, callId: string, request: PageRequest): Promise<PagePosition> {
-  if (request.page !== undefined) return { kind: 'offset', offset: (request.page - 1) * request.limit };
-  const cursor = cursorOf(request);
-  if (cursor === undefined) return { kind: 'start' };
-  const createdDate = await findMessageCreatedDate(db, projectId, callId, cursor.id);
-  if (createdDate === undefined) {
-    throw invalidPagination(`Message ${cursor.id} given in '${cursor.direction}' was not found in this call`);
-  }
-  return { kind: 'cursor', direction: cursor.direction, createdDate, id: cursor.id };
-}
 
 function toMessageView(
   row: Pick<CallMessagesTable, 'id' | 'role' | 'content' | 'tool_call' | 'created_date'>,
