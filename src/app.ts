@@ -8,10 +8,12 @@ import { callRoutes } from './http/routes/calls/index.js';
 import { healthRoutes } from './http/routes/health.js';
 import { internalRoutes } from './http/routes/internal/index.js';
 import { recordingRoutes } from './http/routes/recordings/index.js';
+import { apiKeyRoutes } from './http/routes/api-keys/index.js';
 import { callSchemas } from './http/schemas/calls.js';
 import { errorSchemas } from './http/schemas/errors.js';
 import { messageSchemas } from './http/schemas/messages.js';
 import { recordingSchemas } from './http/schemas/recordings.js';
+import { apiKeySchemas } from './http/schemas/api-keys.js';
 import { createValidatorCompiler } from './http/validation.js';
 import { CredentialCache } from './domain/credential-cache.js';
 import { RecordingLinks } from './domain/recordings/links.js';
@@ -55,7 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const shared = [...errorSchemas, ...callSchemas, ...messageSchemas, ...recordingSchemas];
+  const shared = [...errorSchemas, ...callSchemas, ...messageSchemas, ...recordingSchemas, ...apiKeySchemas];
   for (const schema of shared) app.addSchema(schema);
   app.setValidatorCompiler(createValidatorCompiler(shared));
 
@@ -98,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(callRoutes, routeDeps);
   await app.register(recordingRoutes, routeDeps);
+  await app.register(apiKeyRoutes, routeDeps);
   await app.register(internalRoutes, routeDeps);
   await app.register(healthRoutes, routeDeps);
   return app;

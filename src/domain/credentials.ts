@@ -3,14 +3,14 @@ import type { Db } from '../store/database.js';
 import {
   findApiKeyByHash,
   findRuntimeTokenByHash,
-  insertApiKey,
   insertRuntimeToken,
   revokeApiKey as revokeApiKeyRow,
 } from '../store/credentials-repo.js';
 import { findProject } from '../store/projects-repo.js';
+import { issueApiKey } from './api-keys.js';
 import type { CredentialCache } from './credential-cache.js';
 import { isPermission, type Grant, type Permission } from './permissions.js';
-import { API_KEY_PATTERN, generateApiKey, generateRuntimeToken, hashSecret, RUNTIME_TOKEN_PATTERN } from './secrets.js';
+import { API_KEY_PATTERN, generateRuntimeToken, hashSecret, RUNTIME_TOKEN_PATTERN, sameDigest } from './secrets.js';
 import { nowMicros, type Micros } from './time.js';
 import { newId } from './uuid.js';
 
@@ -35,7 +35,7 @@ export async function authenticateApiKey(
   const cached = cache?.get(keyHash, now);
   if (cached !== undefined) return cached;
   const row = await findApiKeyByHash(db, keyHash);
-  if (row === undefined || row.revoked_at !== null) return undefined;
+  if (row === undefined || !sameDigest(row.key_hash, keyHash) || row.revoked_at !== null) return undefined;
   if (row.expires_at !== null && row.expires_at <= now) return undefined;
   const permissions =
     row.restricted === 1 ? new Set((JSON.parse(row.permissions ?? '[]') as string[]).filter(isPermission)) : null;
@@ -46,8 +46,9 @@ export async function authenticateApiKey(
 
 export async function authenticateRuntimeToken(db: Db, value: string): Promise<{ tokenId: string } | undefined> {
   if (!RUNTIME_TOKEN_PATTERN.test(value)) return undefined;
-  const row = await findRuntimeTokenByHash(db, hashSecret(value));
-  if (row === undefined || row.revoked_at !== null) return undefined;
+  const tokenHash = hashSecret(value);
+  const row = await findRuntimeTokenByHash(db, tokenHash);
+  if (row === undefined || !sameDigest(row.token_hash, tokenHash) || row.revoked_at !== null) return undefined;
   return { tokenId: row.id };
 }
 
@@ -71,29 +72,14 @@ export async function createApiKey(db: Db, input: NewApiKeyInput): Promise<Creat
   if ((await findProject(db, input.projectId)) === undefined) {
     throw errors.projectNotFound(input.projectId);
   }
-  const secret = generateApiKey();
-  const restricted = input.permissions !== undefined && input.permissions !== null;
-  const row = {
-    id: newId(),
-    project_id: input.projectId,
+  const { row, value } = await issueApiKey(db, {
+    projectId: input.projectId,
     name: input.name,
-    key_hash: secret.hash,
-    last_four_digits: secret.lastFour,
-    restricted: restricted ? 1 : 0,
-    permissions: restricted ? JSON.stringify([...new Set(input.permissions)]) : null,
-    creator_id: SYSTEM_CREATOR_ID,
-    expires_at: input.expiresAt ?? null,
-    revoked_at: null,
-    created_date: nowMicros(),
-  };
-  await insertApiKey(db, row);
-  return {
-    id: row.id,
-    name: row.name,
-    value: secret.value,
-    last_four_digits: secret.lastFour,
-    project_id: row.project_id,
-  };
+    permissions: input.permissions ?? null,
+    expiresAt: input.expiresAt ?? null,
+    creatorId: SYSTEM_CREATOR_ID,
+  });
+  return { id: row.id, name: row.name, value, last_four_digits: row.last_four_digits, project_id: row.project_id };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Credential values: `sk-` + 64 hex for project API keys, `rt-` + 64 hex for runtime tokens.
@@ -25,6 +25,16 @@ export function generateRuntimeToken(): NewSecret {
 
 export function hashSecret(value: string): string {
   return createHash('sha256').update(value).digest('hex');
+}
+
+/**
+ * The store found the row by its digest; this compares the two digests again in constant time,
+ * so no code path compares credential material byte by byte with an early exit.
+ */
+export function sameDigest(stored: string, computed: string): boolean {
+  const a = Buffer.from(stored, 'hex');
+  const b = Buffer.from(computed, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function newSecret(prefix: string): NewSecret {

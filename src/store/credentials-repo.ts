@@ -43,3 +43,34 @@ export async function insertRuntimeToken(db: Db, row: RuntimeTokenRow): Promise<
 export async function findRuntimeTokenByHash(db: Db, tokenHash: string): Promise<RuntimeTokenRow | undefined> {
   return db.selectFrom('runtime_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
 }
+
+/** The project's live (unrevoked) keys, not yet ordered or limited. */
+export function liveApiKeysOf(db: Db, projectId: string) {
+  return db.selectFrom('api_keys').selectAll().where('project_id', '=', projectId).where('revoked_at', 'is', null);
+}
+
+export async function countLiveApiKeys(db: Db, projectId: string): Promise<number> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('project_id', '=', projectId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function findLiveApiKey(db: Db, projectId: string, id: string): Promise<ApiKeyRow | undefined> {
+  return liveApiKeysOf(db, projectId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function updateApiKey(
+  db: Db,
+  id: string,
+  changes: Partial<Pick<ApiKeyRow, 'name' | 'restricted' | 'permissions' | 'expires_at'>>,
+): Promise<void> {
+  await db
+    .updateTable('api_keys')
+    .set(withDbInstants(db, changes, ['expires_at']))
+    .where('id', '=', id)
+    .execute();
+}

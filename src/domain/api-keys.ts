@@ -1,0 +1,212 @@
+import { ApiError, errors, RequestValidationError } from '../errors.js';
+import type { Db } from '../store/database.js';
+import {
+  countLiveApiKeys,
+  findLiveApiKey,
+  insertApiKey,
+  liveApiKeysOf,
+  revokeApiKey as revokeApiKeyRow,
+  updateApiKey as updateApiKeyRow,
+  type ApiKeyRow,
+} from '../store/credentials-repo.js';
+import { fetchWindow } from '../store/keyset.js';
+import type { CredentialCache } from './credential-cache.js';
+import type { Principal } from './credentials.js';
+import { assertValidPageRequest, finishPage, positionOf, type Page, type PageRequest } from './pagination.js';
+import { isPermission, type Permission } from './permissions.js';
+import { generateApiKey } from './secrets.js';
+import { formatInstant, nowMicros, type Micros } from './time.js';
+import { newId } from './uuid.js';
+
+/** Diga's RedactedApiKeyResponseSchema: a key as listings show it, never its value. */
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  created_date: string;
+  last_four_digits: string;
+  creator_id: string;
+  permissions: Permission[] | null;
+  restricted: boolean;
+}
+
+/** ApiKeyResponse: the view plus the value, shown once, at creation. */
+export type CreatedApiKeyView = ApiKeyView & { value: string };
+
+export interface ApiKeyRequest {
+  name: string;
+  restricted: boolean;
+  permissions?: Permission[] | null;
+  expiresAt?: Micros | null;
+}
+
+export type ApiKeyChanges = Partial<ApiKeyRequest>;
+
+const apiKeyNotFound = () => new ApiError(404, 'API_KEY_NOT_FOUND', 'Error from ApiKeyNotFoundException');
+
+/**
+ * Creates a key in the caller's project, returning its value once (only a digest is kept). A
+ * restricted caller can only create restricted keys whose permissions it holds itself.
+ */
+export async function createProjectApiKey(
+  db: Db,
+  caller: Principal,
+  request: ApiKeyRequest,
+): Promise<CreatedApiKeyView> {
+  assertFuture(request.expiresAt);
+  const permissions = grantOf(request.restricted, request.permissions);
+  assertWithinCaller(caller, permissions, 'create an API key with permissions beyond its own');
+  const { row, value } = await issueApiKey(db, {
+    projectId: caller.projectId,
+    name: request.name,
+    permissions,
+    expiresAt: request.expiresAt ?? null,
+    creatorId: caller.keyId,
+  });
+  return { ...toApiKeyView(row), value };
+}
+
+/**
+ * Stores a new key and returns its value, the only time it exists outside the caller: the one
+ * place keys are made (the API above, the CLI and the first start all come here).
+ */
+export async function issueApiKey(
+  db: Db,
+  fields: {
+    projectId: string;
+    name: string;
+    permissions: Permission[] | null;
+    expiresAt: Micros | null;
+    creatorId: string;
+  },
+): Promise<{ row: ApiKeyRow; value: string }> {
+  const secret = generateApiKey();
+  const row: ApiKeyRow = {
+    id: newId(),
+    project_id: fields.projectId,
+    name: fields.name,
+    key_hash: secret.hash,
+    last_four_digits: secret.lastFour,
+    restricted: fields.permissions === null ? 0 : 1,
+    permissions: fields.permissions === null ? null : JSON.stringify([...new Set(fields.permissions)]),
+    creator_id: fields.creatorId,
+    expires_at: fields.expiresAt,
+    revoked_at: null,
+    created_date: nowMicros(),
+  };
+  await insertApiKey(db, row);
+  return { row, value: secret.value };
+}
+
+export async function listProjectApiKeys(db: Db, projectId: string, request: PageRequest): Promise<Page<ApiKeyView>> {
+  assertValidPageRequest(request);
+  const position = await positionOf(
+    request,
+    async (id) => (await findLiveApiKey(db, projectId, id))?.created_date,
+    (id, direction) => `API key ${id} given in '${direction}' was not found`,
+  );
+  const { rows, hasMore } = await fetchWindow(
+    db,
+    liveApiKeysOf(db, projectId),
+    { createdDate: 'created_date', id: 'id' },
+    {
+      order: request.order,
+      limit: request.limit,
+      position,
+    },
+  );
+  const total = request.page === undefined ? undefined : await countLiveApiKeys(db, projectId);
+  return finishPage(rows.map(toApiKeyView), hasMore, request, total);
+}
+
+export async function getProjectApiKey(db: Db, projectId: string, id: string): Promise<ApiKeyView> {
+  const row = await findLiveApiKey(db, projectId, id);
+  if (row === undefined) throw apiKeyNotFound();
+  return toApiKeyView(row);
+}
+
+/**
+ * Renames a key, changes its permissions or expiry. A restricted caller may only touch keys
+ * within its own permissions, and only keep them there. Cached verifications are dropped, so
+ * narrowed permissions apply from the next request.
+ */
+export async function updateProjectApiKey(
+  db: Db,
+  caller: Principal,
+  id: string,
+  changes: ApiKeyChanges,
+  cache: CredentialCache,
+): Promise<ApiKeyView> {
+  const row = await findLiveApiKey(db, caller.projectId, id);
+  if (row === undefined) throw apiKeyNotFound();
+  assertWithinCaller(caller, permissionsOf(row), 'change an API key with permissions beyond its own');
+  if (changes.expiresAt !== undefined) assertFuture(changes.expiresAt);
+  const restricted = changes.restricted ?? row.restricted === 1;
+  const permissions =
+    changes.restricted === undefined && changes.permissions === undefined
+      ? permissionsOf(row)
+      : grantOf(restricted, changes.permissions === undefined ? permissionsOf(row) : changes.permissions);
+  assertWithinCaller(caller, permissions, 'give an API key permissions beyond its own');
+  const updated = {
+    name: changes.name ?? row.name,
+    restricted: permissions === null ? 0 : 1,
+    permissions: permissions === null ? null : JSON.stringify(permissions),
+    expires_at: changes.expiresAt === undefined ? row.expires_at : changes.expiresAt,
+  };
+  await updateApiKeyRow(db, id, updated);
+  cache.clear();
+  return toApiKeyView({ ...row, ...updated });
+}
+
+/** Revokes a key at once: its next request is a 401 (in other processes within the cache TTL). */
+export async function deleteProjectApiKey(
+  db: Db,
+  caller: Principal,
+  id: string,
+  cache: CredentialCache,
+): Promise<void> {
+  const row = await findLiveApiKey(db, caller.projectId, id);
+  if (row === undefined) throw apiKeyNotFound();
+  assertWithinCaller(caller, permissionsOf(row), 'delete an API key with permissions beyond its own');
+  await revokeApiKeyRow(db, id, nowMicros());
+  cache.clear();
+}
+
+function toApiKeyView(row: ApiKeyRow): ApiKeyView {
+  return {
+    id: row.id,
+    name: row.name,
+    created_date: formatInstant(row.created_date),
+    last_four_digits: row.last_four_digits,
+    creator_id: row.creator_id,
+    permissions: permissionsOf(row),
+    restricted: row.restricted === 1,
+  };
+}
+
+function permissionsOf(row: ApiKeyRow): Permission[] | null {
+  return row.restricted === 1 ? (JSON.parse(row.permissions ?? '[]') as string[]).filter(isPermission) : null;
+}
+
+/** null (everything) for an unrestricted key; else the distinct permissions, in the enum's order. */
+function grantOf(restricted: boolean, permissions: Permission[] | null | undefined): Permission[] | null {
+  if (!restricted) return null;
+  return [...new Set(permissions ?? [])];
+}
+
+function assertWithinCaller(caller: Principal, permissions: Permission[] | null, action: string): void {
+  if (caller.permissions === null) return;
+  const granted = caller.permissions;
+  if (permissions === null || permissions.some((p) => !granted.has(p))) throw errors.missingPermissions(action);
+}
+
+function assertFuture(expiresAt: Micros | null | undefined): void {
+  if (expiresAt === undefined || expiresAt === null || expiresAt > nowMicros()) return;
+  throw new RequestValidationError([
+    {
+      type: 'value_error',
+      loc: ['body', 'expiry_date'],
+      msg: 'Value error, expiry_date must be in the future',
+      input: formatInstant(expiresAt),
+    },
+  ]);
+}
