@@ -9,6 +9,10 @@ import { healthRoutes } from './http/routes/health.js';
 import { internalRoutes } from './http/routes/internal/index.js';
 import { recordingRoutes } from './http/routes/recordings/index.js';
 import { apiKeyRoutes } from './http/routes/api-keys/index.js';
+import { webhookRoutes } from './http/routes/webhooks/index.js';
+import { webhookSchemas } from './http/schemas/webhooks.js';
+import { DeliveryWorker, type DeliveryOptions } from './webhooks/delivery-worker.js';
+import { systemResolver, type Resolver, type UrlPolicy } from './webhooks/url-policy.js';
 import { callSchemas } from './http/schemas/calls.js';
 import { errorSchemas } from './http/schemas/errors.js';
 import { messageSchemas } from './http/schemas/messages.js';
@@ -37,6 +41,12 @@ export interface AppDeps {
     publicUrl?: string;
   };
   concurrencyIntervalMs?: number;
+  webhooks?: {
+    policy?: UrlPolicy;
+    resolve?: Resolver;
+    /** Given: this process runs a delivery worker over the outbox while the app is open. */
+    delivery?: Omit<DeliveryOptions, 'policy' | 'resolve' | 'onError'>;
+  };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -57,7 +67,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const shared = [...errorSchemas, ...callSchemas, ...messageSchemas, ...recordingSchemas, ...apiKeySchemas];
+  const shared = [
+    ...errorSchemas,
+    ...callSchemas,
+    ...messageSchemas,
+    ...recordingSchemas,
+    ...apiKeySchemas,
+    ...webhookSchemas,
+  ];
   for (const schema of shared) app.addSchema(schema);
   app.setValidatorCompiler(createValidatorCompiler(shared));
 
@@ -92,7 +109,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     streams: new Set(),
     concurrencyIntervalMs: deps.concurrencyIntervalMs ?? 5000,
+    webhookTargets: {
+      policy: deps.webhooks?.policy ?? { allowHttp: false, allowedHosts: new Set() },
+      resolve: deps.webhooks?.resolve ?? systemResolver,
+    },
   };
+  const delivery = deps.webhooks?.delivery;
+  if (delivery !== undefined) {
+    const worker = new DeliveryWorker(deps.db, {
+      ...delivery,
+      ...routeDeps.webhookTargets,
+      onError: (error, context) => app.log.warn({ err: error }, context),
+    });
+    app.addHook('onReady', (done) => {
+      worker.start();
+      done();
+    });
+    app.addHook('onClose', () => worker.stop());
+  }
   // Open event streams would keep their connections (and close()) waiting forever.
   app.addHook('preClose', (done) => {
     for (const end of routeDeps.streams) end();
@@ -101,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(callRoutes, routeDeps);
   await app.register(recordingRoutes, routeDeps);
   await app.register(apiKeyRoutes, routeDeps);
+  await app.register(webhookRoutes, routeDeps);
   await app.register(internalRoutes, routeDeps);
   await app.register(healthRoutes, routeDeps);
   return app;

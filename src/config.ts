@@ -33,6 +33,19 @@ export interface Config {
   publicUrl: string | undefined;
   /** How often the concurrency stream sends the active call count, in milliseconds. */
   concurrencyIntervalMs: number;
+  webhooks: {
+    /** Run the delivery worker in this process. */
+    worker: boolean;
+    timeoutMs: number;
+    retryWindowMs: number;
+    backoffBaseMs: number;
+    pollMs: number;
+    concurrency: number;
+    /** Accept plain-http webhook URLs (development only). */
+    allowHttp: boolean;
+    /** Hosts exempt from the private-address checks, e.g. a local receiver. */
+    allowedHosts: Set<string>;
+  };
 }
 
 export class ConfigError extends Error {
@@ -65,6 +78,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recordingUrlTtlSeconds: integer(env, 'DIGA_RECORDING_URL_TTL_SECONDS', 3600, 10, 7 * 86_400),
     publicUrl: publicUrl(env),
     concurrencyIntervalMs: integer(env, 'DIGA_CONCURRENCY_INTERVAL_MS', 5000, 100, 600_000),
+    webhooks: {
+      worker: boolean(env, 'DIGA_WEBHOOK_WORKER', true),
+      timeoutMs: integer(env, 'DIGA_WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
+      retryWindowMs: integer(env, 'DIGA_WEBHOOK_RETRY_WINDOW_SECONDS', 86_400, 1, 30 * 86_400) * 1000,
+      backoffBaseMs: integer(env, 'DIGA_WEBHOOK_BACKOFF_BASE_MS', 1000, 1, 3_600_000),
+      pollMs: integer(env, 'DIGA_WEBHOOK_POLL_MS', 500, 10, 60_000),
+      concurrency: integer(env, 'DIGA_WEBHOOK_CONCURRENCY', 16, 1, 1000),
+      allowHttp: boolean(env, 'DIGA_WEBHOOK_ALLOW_HTTP', false),
+      allowedHosts: new Set(
+        (env.DIGA_WEBHOOK_ALLOWED_HOSTS ?? '')
+          .split(',')
+          .map((host) =>
+            host
+              .trim()
+              .toLowerCase()
+              .replace(/^\[|\]$/g, ''),
+          )
+          .filter(Boolean),
+      ),
+    },
   };
 }
 

@@ -45,6 +45,10 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
         publicUrl: config.publicUrl,
       },
       concurrencyIntervalMs: config.concurrencyIntervalMs,
+      webhooks: {
+        policy: { allowHttp: config.webhooks.allowHttp, allowedHosts: config.webhooks.allowedHosts },
+        delivery: config.webhooks.worker ? config.webhooks : undefined,
+      },
       logger: {
         level: config.logLevel,
         redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },

@@ -2,6 +2,7 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import type { CredentialCache } from '../domain/credential-cache.js';
 import type { RecordingLinks } from '../domain/recordings/links.js';
 import type { Db } from '../store/database.js';
+import type { WebhookTargets } from '../domain/webhooks/webhooks.js';
 
 /** What every route plugin is given. */
 export interface RouteDeps {
@@ -19,4 +20,6 @@ export interface RouteDeps {
   /** Open server-sent event streams, closed when the server shuts down. */
   streams: Set<() => void>;
   concurrencyIntervalMs: number;
+  /** Which webhook URLs are acceptable, and how their names resolve. */
+  webhookTargets: WebhookTargets;
 }

@@ -179,6 +179,9 @@ function formatIssue(format: string, loc: (string | number)[], input: unknown): 
       ctx: { error },
     };
   }
+  if (format === 'uri') {
+    return { type: 'url_parsing', loc, msg: 'Input should be a valid URL', input };
+  }
   return { type: 'value_error', loc, msg: `Input should be a valid ${format}`, input };
 }
 

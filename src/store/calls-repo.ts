@@ -152,3 +152,11 @@ export async function countCallsInStatus(db: Db, projectId: string, statuses: st
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** A call's status and how many times it changed, as last written. */
+export async function findCallStatus(
+  db: Db,
+  callId: string,
+): Promise<Pick<CallRow, 'status' | 'status_sequence'> | undefined> {
+  return db.selectFrom('calls').select(['status', 'status_sequence']).where('id', '=', callId).executeTakeFirst();
+}

@@ -16,6 +16,9 @@ export interface Database {
   recordings: RecordingsTable;
   deleted_calls: DeletedCallsTable;
   settings: SettingsTable;
+  webhooks: WebhooksTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export interface ProjectsTable {
@@ -95,6 +98,8 @@ export interface CallsTable {
   dynamic_variables: string | null;
   created_date: number;
   updated_at: number;
+  /** Status changes so far: the sequence of the call's status_changed webhook events. */
+  status_sequence: number;
 }
 
 export interface CallEventsTable {
@@ -136,4 +141,45 @@ export interface DeletedCallsTable {
 export interface SettingsTable {
   name: string;
   value: string;
+}
+
+export interface WebhooksTable {
+  id: string;
+  project_id: string;
+  url: string;
+  /** JSON array of WebhookEvent names. */
+  subscribed_events: string;
+  secret: string;
+  created_date: number;
+}
+
+export type WebhookEventStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookEventsTable {
+  id: string;
+  webhook_id: string;
+  project_id: string;
+  call_id: string;
+  sequence: number;
+  /** The exact JSON body sent (and signed). */
+  payload: string;
+  status: WebhookEventStatus;
+  attempts: number;
+  next_attempt_at: number;
+  /** While a worker is delivering it, others leave it alone until then. */
+  lease_until: number | null;
+  created_date: number;
+  delivered_at: number | null;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  project_id: string;
+  event_id: string;
+  attempt: number;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+  created_date: number;
 }

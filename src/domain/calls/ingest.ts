@@ -3,7 +3,8 @@ import type { Db } from '../../store/database.js';
 import { existingProjectIds } from '../../store/projects-repo.js';
 import { findCallOwners, findEventPayloads, insertEvents, lifecycleEventsOf } from '../../store/call-events-repo.js';
 import { upsertContact } from '../../store/contacts-repo.js';
-import { upsertCall } from '../../store/calls-repo.js';
+import { findCallStatus, upsertCall } from '../../store/calls-repo.js';
+import { enqueueStatusChanged } from '../webhooks/status-events.js';
 import { insertMessages } from '../../store/messages-repo.js';
 import { lockCalls } from '../../store/locks.js';
 import { findDeletedCalls } from '../../store/deleted-calls-repo.js';
@@ -155,6 +156,9 @@ async function refreshCall(trx: Db, callId: string, now: number): Promise<void> 
     state.createdDate,
     newId(),
   );
+  // A status change (the first status included) is counted and announced to webhooks.
+  const previous = await findCallStatus(trx, state.id);
+  const changed = previous?.status !== state.status;
   await upsertCall(trx, {
     id: state.id,
     project_id: state.projectId,
@@ -173,5 +177,7 @@ async function refreshCall(trx: Db, callId: string, now: number): Promise<void> 
       state.created.dynamic_variables === null ? null : JSON.stringify(state.created.dynamic_variables),
     created_date: state.createdDate,
     updated_at: now,
+    status_sequence: (previous?.status_sequence ?? 0) + (changed ? 1 : 0),
   });
+  if (changed) await enqueueStatusChanged(trx, state.projectId, state.id, now);
 }

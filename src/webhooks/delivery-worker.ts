@@ -1,0 +1,149 @@
+import type { Db } from '../store/database.js';
+import { claimDueEvents, recordAttempt, type WebhookEventRow } from '../store/webhook-outbox-repo.js';
+import { findWebhookById } from '../store/webhooks-repo.js';
+import { nowMicros } from '../domain/time.js';
+import { newId } from '../domain/uuid.js';
+import { VERSION } from '../version.js';
+import { postWebhook } from './post.js';
+import { signatureHeader } from './signature.js';
+import { systemResolver, type Resolver, type UrlPolicy } from './url-policy.js';
+
+export interface DeliveryOptions {
+  /** Longest wait for a receiver's answer. */
+  timeoutMs: number;
+  /** How long after an event was queued it is still retried; then it is marked failed. */
+  retryWindowMs: number;
+  /** First retry delay; it doubles per attempt (capped at an hour), with ±50 % jitter. */
+  backoffBaseMs: number;
+  /** How often the outbox is polled for due events. */
+  pollMs: number;
+  /** Deliveries in flight at once, from this process. */
+  concurrency: number;
+  policy: UrlPolicy;
+  resolve?: Resolver;
+  onError?: (error: unknown, context: string) => void;
+}
+
+const MAX_BACKOFF_MS = 3_600_000;
+
+/**
+ * Sends queued webhook events from the outbox: claims due events (each call's events in order,
+ * per webhook), POSTs them signed, records every attempt, and reschedules failures with
+ * exponential backoff and jitter until the retry window closes. Deliveries run concurrently and
+ * never hold a transaction open, so a slow receiver only ever occupies one delivery slot.
+ * At least once: an event whose attempt was cut short (crash, lease expiry) is sent again.
+ */
+export class DeliveryWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopped = true;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: DeliveryOptions,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops claiming and waits for the deliveries in flight (each bounded by the timeout). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.polling;
+    await Promise.all(this.inFlight);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.polling = this.poll().finally(() => {
+        this.polling = undefined;
+      });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async poll(): Promise<void> {
+    const free = this.options.concurrency - this.inFlight.size;
+    let claimed = 0;
+    if (free > 0) {
+      try {
+        const now = nowMicros();
+        const lease = (this.options.timeoutMs + 30_000) * 1000;
+        const events = await claimDueEvents(this.db, now, now + lease, free);
+        claimed = events.length;
+        for (const event of events) this.track(this.deliver(event));
+      } catch (error) {
+        this.options.onError?.(error, 'claiming webhook events');
+      }
+    }
+    this.schedule(claimed === free && claimed > 0 ? 0 : this.options.pollMs);
+  }
+
+  private track(delivery: Promise<void>): void {
+    this.inFlight.add(delivery);
+    void delivery.finally(() => {
+      this.inFlight.delete(delivery);
+      // A slot is free: look for more work now rather than at the next tick.
+      if (!this.stopped && this.polling === undefined) this.schedule(0);
+    });
+  }
+
+  private async deliver(event: WebhookEventRow): Promise<void> {
+    try {
+      const hook = await findWebhookById(this.db, event.webhook_id);
+      if (hook === undefined) return; // deleted meanwhile, with its queue
+      const sentAt = Math.floor(Date.now() / 1000);
+      const outcome = await postWebhook(
+        hook.url,
+        event.payload,
+        {
+          'content-type': 'application/json',
+          'user-agent': `diga-api-webhooks/${VERSION}`,
+          'diga-signature': signatureHeader(hook.secret, event.payload, sentAt),
+        },
+        {
+          timeoutMs: this.options.timeoutMs,
+          policy: this.options.policy,
+          resolve: this.options.resolve ?? systemResolver,
+        },
+      );
+      const ok = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
+      const attempt = event.attempts + 1;
+      const now = nowMicros();
+      const expired = now - event.created_date >= this.options.retryWindowMs * 1000;
+      await recordAttempt(
+        this.db,
+        {
+          id: newId(),
+          webhook_id: event.webhook_id,
+          project_id: event.project_id,
+          event_id: event.id,
+          attempt,
+          status_code: outcome.statusCode,
+          latency_ms: outcome.latencyMs,
+          error: ok ? null : (outcome.error ?? `HTTP ${outcome.statusCode}`),
+          created_date: now,
+        },
+        {
+          status: ok ? 'delivered' : expired ? 'failed' : 'pending',
+          nextAttemptAt: ok || expired ? now : now + this.backoffMs(attempt) * 1000,
+          deliveredAt: ok ? now : null,
+        },
+      );
+    } catch (error) {
+      // The store failed while recording: the lease expires and the event is tried again.
+      this.options.onError?.(error, `delivering webhook event ${event.id}`);
+    }
+  }
+
+  private backoffMs(attempt: number): number {
+    const base = Math.min(this.options.backoffBaseMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
+    return Math.round(base * (0.5 + Math.random()));
+  }
+}
