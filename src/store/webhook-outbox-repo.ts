@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
+import { chunks } from './chunks.js';
 import { dbInstant, dialectOf, withDbInstants } from './dialect.js';
 import type { WebhookDeliveriesTable, WebhookEventsTable } from './schema.js';
 
@@ -7,13 +8,10 @@ export type WebhookEventRow = WebhookEventsTable;
 export type WebhookDeliveryRow = WebhookDeliveriesTable;
 
 export async function insertWebhookEvents(db: Db, rows: WebhookEventRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db
-    .insertInto('webhook_events')
-    .values(
-      rows.map((row) => withDbInstants(db, row, ['next_attempt_at', 'lease_until', 'created_date', 'delivered_at'])),
-    )
-    .execute();
+  const stored = rows.map((row) =>
+    withDbInstants(db, row, ['next_attempt_at', 'lease_until', 'created_date', 'delivered_at']),
+  );
+  for (const batch of chunks(stored, 100)) await db.insertInto('webhook_events').values(batch).execute();
 }
 
 /**

@@ -47,6 +47,11 @@ for (const [network, prefix] of [
   FORBIDDEN.addSubnet(network, prefix, 'ipv6');
 }
 
+// IPv4-mapped IPv6 (::ffff:a.b.c.d, which URL parsing writes as ::ffff:7f00:1): never a webhook's.
+// Its own list, because a BlockList matches plain IPv4 addresses against a mapped range too.
+const MAPPED = new BlockList();
+MAPPED.addSubnet('::ffff:0:0', 96, 'ipv6');
+
 const FORBIDDEN_NAMES = /(^|\.)(localhost|internal|local)$|^metadata\.google\.internal$/i;
 
 export class ForbiddenDestinationError extends Error {
@@ -57,8 +62,7 @@ export class ForbiddenDestinationError extends Error {
 export function forbiddenAddress(address: string): string | undefined {
   const family = isIP(address);
   if (family === 0) return `${address} is not an IP address`;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped !== undefined) return forbiddenAddress(mapped);
+  if (family === 6 && MAPPED.check(address, 'ipv6')) return `${address} is an IPv4-mapped address`;
   if (FORBIDDEN.check(address, family === 4 ? 'ipv4' : 'ipv6')) {
     return `${address} is a loopback, private, link-local or reserved address`;
   }

@@ -2,7 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppDeps } from '../../src/app.js';
 import { DirectoryBlobStore } from '../../src/blobs/directory-store.js';
 import { createApiKey, createRuntimeToken } from '../../src/domain/credentials.js';
 import type { Permission } from '../../src/domain/permissions.js';
@@ -30,6 +30,7 @@ export interface TestApp {
 /** The app over a fresh, migrated store: in-memory SQLite, or a throwaway PostgreSQL database. */
 export async function buildTestApp(
   options: {
+    webhooks?: AppDeps['webhooks'];
     logger?: object;
     backend?: BackendName;
     urlTtlSeconds?: number;
@@ -52,6 +53,7 @@ export async function buildTestApp(
     logger: options.logger ?? false,
     recordings: { blobs, urlTtlSeconds: options.urlTtlSeconds, maxBytes: options.recordingMaxBytes },
     concurrencyIntervalMs: options.concurrencyIntervalMs,
+    webhooks: options.webhooks,
   });
   return {
     app,

@@ -19,6 +19,11 @@ export interface CallState {
 
 export const TERMINAL: ReadonlySet<CallStatus> = new Set(['completed', 'failed', 'transferred', 'no_answer']);
 
+/** How far along a status is: statuses only ever move to a higher rank. */
+export function statusRank(status: CallStatus): number {
+  return status === 'dialing' ? 0 : status === 'in_progress' ? 1 : 2;
+}
+
 /** Delivery order: by occurred_at, ties broken by event_id so that the order is total. */
 export function compareEvents(a: CallEvent, b: CallEvent): number {
   return a.occurredAt - b.occurredAt || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
@@ -30,9 +35,13 @@ export function compareEvents(a: CallEvent, b: CallEvent): number {
  * same set folds to the same state. Undefined until a `call.created` is among them; events
  * that came before it wait and are applied once it exists. Status only moves forward and
  * terminal states are absorbing: a second `call.ended`, or a `call.answered` after the end,
- * changes nothing. Recordings may arrive at any time; the last one reported wins.
+ * changes nothing. Recordings may arrive at any time; the last one reported wins. `onStatus`
+ * sees a snapshot of the state as each status is reached, in order: the call's status history.
  */
-export function foldCallEvents(events: readonly CallEvent[]): CallState | undefined {
+export function foldCallEvents(
+  events: readonly CallEvent[],
+  onStatus?: (snapshot: CallState) => void,
+): CallState | undefined {
   const ordered = [...events].sort(compareEvents);
   const created = ordered.find((e) => e.type === 'call.created');
   if (created === undefined || created.type !== 'call.created') return undefined;
@@ -49,12 +58,14 @@ export function foldCallEvents(events: readonly CallEvent[]): CallState | undefi
     endReason: null,
     recordingUrl: null,
   };
+  onStatus?.({ ...state });
   for (const event of ordered) {
     switch (event.type) {
       case 'call.answered':
         if (state.status === 'dialing') {
           state.status = 'in_progress';
           state.startTime = event.occurredAt;
+          onStatus?.({ ...state });
         }
         break;
       case 'call.ended':
@@ -63,6 +74,7 @@ export function foldCallEvents(events: readonly CallEvent[]): CallState | undefi
           state.endTime = event.occurredAt;
           state.endReason = event.data.end_reason;
           state.duration = durationSeconds(state.startTime, event.occurredAt);
+          onStatus?.({ ...state });
         }
         break;
       case 'call.recording_ready':

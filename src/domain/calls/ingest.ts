@@ -13,7 +13,7 @@ import { nowMicros } from '../time.js';
 import { newId } from '../uuid.js';
 import type { RuntimeEvent } from './event-schema.js';
 import { canonicalEvent, eventFromPayload, eventPayload, sameEventContent, type CallEvent } from './events.js';
-import { foldCallEvents } from './fold.js';
+import { foldCallEvents, statusRank, type CallState, type CallStatus } from './fold.js';
 
 export type EventOutcome = 'accepted' | 'duplicate' | 'discarded';
 
@@ -146,7 +146,8 @@ async function assertBatchConsistent(trx: Db, events: CallEvent[]): Promise<void
 async function refreshCall(trx: Db, callId: string, now: number): Promise<void> {
   const rows = await lifecycleEventsOf(trx, callId);
   const events = rows.map((r) => eventFromPayload(r.event_id, r.payload));
-  const state = foldCallEvents(events);
+  const history: CallState[] = [];
+  const state = foldCallEvents(events, (snapshot) => history.push(snapshot));
   if (state === undefined) return; // not created yet: its events wait in call_events
 
   const { contact } = state.created;
@@ -156,9 +157,13 @@ async function refreshCall(trx: Db, callId: string, now: number): Promise<void> 
     state.createdDate,
     newId(),
   );
-  // A status change (the first status included) is counted and announced to webhooks.
+  // Every status the call reaches beyond the stored one (the first included) is counted and
+  // announced to webhooks, in order: a whole lifecycle reported in one batch is three changes.
   const previous = await findCallStatus(trx, state.id);
-  const changed = previous?.status !== state.status;
+  const reached = history.filter(
+    (s) => previous === undefined || statusRank(s.status) > statusRank(previous.status as CallStatus),
+  );
+  const sequence = previous?.status_sequence ?? 0;
   await upsertCall(trx, {
     id: state.id,
     project_id: state.projectId,
@@ -177,7 +182,7 @@ async function refreshCall(trx: Db, callId: string, now: number): Promise<void> 
       state.created.dynamic_variables === null ? null : JSON.stringify(state.created.dynamic_variables),
     created_date: state.createdDate,
     updated_at: now,
-    status_sequence: (previous?.status_sequence ?? 0) + (changed ? 1 : 0),
+    status_sequence: sequence + reached.length,
   });
-  if (changed) await enqueueStatusChanged(trx, state.projectId, state.id, now);
+  if (reached.length > 0) await enqueueStatusChanged(trx, state.projectId, state.id, sequence, reached, now);
 }

@@ -3,49 +3,62 @@ import { findCall } from '../../store/calls-repo.js';
 import { insertWebhookEvents } from '../../store/webhook-outbox-repo.js';
 import { webhooksOf } from '../../store/webhooks-repo.js';
 import { toCallView } from '../calls/get-call.js';
+import type { CallState } from '../calls/fold.js';
 import { formatInstant, type Micros } from '../time.js';
 import { newId } from '../uuid.js';
 
 /**
  * Queues a `status_changed` event for each of the project's webhooks subscribed to it. Runs in
  * the transaction that changed the status (the outbox pattern): the events commit with the
- * change or not at all. Each event has its own id, which receivers deduplicate by; `sequence`
- * counts the call's status changes, so a receiver can also order them.
+ * change or not at all. `reached` are the statuses the call went through in this change, in
+ * order. Each event has its own id, which receivers deduplicate by; `sequence` counts the call's
+ * status changes, so a receiver can also order them.
  */
-export async function enqueueStatusChanged(trx: Db, projectId: string, callId: string, now: Micros): Promise<void> {
+export async function enqueueStatusChanged(
+  trx: Db,
+  projectId: string,
+  callId: string,
+  previousSequence: number,
+  reached: CallState[],
+  now: Micros,
+): Promise<void> {
   const hooks = (await webhooksOf(trx, projectId).execute()).filter((hook) =>
     (JSON.parse(hook.subscribed_events) as string[]).includes('status_changed'),
   );
   if (hooks.length === 0) return;
   const call = await findCall(trx, projectId, callId);
   if (call === undefined) return;
-  // The stored call as CallResponse; a recording stored here shows the runtime's URL (or null),
-  // since a signed URL would expire long before a retried delivery.
-  const data = toCallView(call);
-  await insertWebhookEvents(
-    trx,
-    hooks.map((hook) => {
+  const rows = reached.flatMap((snapshot, i) => {
+    const sequence = previousSequence + i + 1;
+    // The call as it stood when it reached this status. A recording stored here shows the
+    // runtime's URL (or null): a signed URL would expire long before a retried delivery.
+    const data = toCallView({
+      ...call,
+      status: snapshot.status,
+      start_time: snapshot.startTime,
+      end_time: snapshot.endTime,
+      duration: snapshot.duration,
+      end_reason: snapshot.endReason,
+      recording_url: snapshot.recordingUrl,
+    });
+    return hooks.map((hook) => {
       const id = newId();
+      const payload = { id, event: 'status_changed', created_date: formatInstant(now), sequence, data };
       return {
         id,
         webhook_id: hook.id,
         project_id: projectId,
         call_id: callId,
-        sequence: call.status_sequence,
-        payload: JSON.stringify({
-          id,
-          event: 'status_changed',
-          created_date: formatInstant(now),
-          sequence: call.status_sequence,
-          data,
-        }),
-        status: 'pending',
+        sequence,
+        payload: JSON.stringify(payload),
+        status: 'pending' as const,
         attempts: 0,
         next_attempt_at: now,
         lease_until: null,
         created_date: now,
         delivered_at: null,
       };
-    }),
-  );
+    });
+  });
+  await insertWebhookEvents(trx, rows);
 }
