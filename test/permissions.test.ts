@@ -6,7 +6,13 @@ import { PERMISSIONS, type Permission } from '../src/domain/permissions.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
 
 /** Every public endpoint, the one permission it needs, and Diga's wording of the 403. */
-const ENDPOINTS: { method: 'GET' | 'POST'; url: string; body?: object; needs: Permission; action: string }[] = [
+const ENDPOINTS: {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  url: string;
+  body?: object;
+  needs: Permission;
+  action: string;
+}[] = [
   { method: 'GET', url: '/v1/call/', needs: 'calls.view', action: 'view calls' },
   { method: 'GET', url: `/v1/call/${randomUUID()}`, needs: 'calls.view', action: 'view calls' },
   { method: 'GET', url: `/v1/call/${randomUUID()}/message`, needs: 'messages.view', action: 'view calls' },
@@ -26,12 +32,58 @@ const ENDPOINTS: { method: 'GET' | 'POST'; url: string; body?: object; needs: Pe
     needs: 'recordings.view',
     action: 'view recordings',
   },
+  { method: 'GET', url: '/v1/api_key/', needs: 'api_keys.view', action: 'view API keys' },
+  {
+    method: 'POST',
+    url: '/v1/api_key/',
+    body: { name: 'n', restricted: true, permissions: [] },
+    needs: 'api_keys.create',
+    action: 'create API keys',
+  },
+  { method: 'GET', url: `/v1/api_key/${randomUUID()}`, needs: 'api_keys.view', action: 'view API keys' },
+  {
+    method: 'PATCH',
+    url: `/v1/api_key/${randomUUID()}`,
+    body: { name: 'n' },
+    needs: 'api_keys.update',
+    action: 'update API keys',
+  },
+  { method: 'DELETE', url: `/v1/api_key/${randomUUID()}`, needs: 'api_keys.delete', action: 'delete API keys' },
+  { method: 'GET', url: '/v1/webhook/', needs: 'webhooks.view', action: 'view webhooks' },
+  {
+    method: 'POST',
+    url: '/v1/webhook/',
+    body: { url: 'https://hooks.example.com/x', subscribed_events: [] },
+    needs: 'webhooks.create',
+    action: 'create webhooks',
+  },
+  { method: 'GET', url: `/v1/webhook/${randomUUID()}`, needs: 'webhooks.view', action: 'view webhooks' },
+  {
+    method: 'PATCH',
+    url: `/v1/webhook/${randomUUID()}`,
+    body: { subscribed_events: [] },
+    needs: 'webhooks.update',
+    action: 'update webhooks',
+  },
+  { method: 'DELETE', url: `/v1/webhook/${randomUUID()}`, needs: 'webhooks.delete', action: 'delete webhooks' },
+  { method: 'POST', url: `/v1/webhook/${randomUUID()}/rotate`, needs: 'webhooks.update', action: 'update webhooks' },
+  { method: 'GET', url: `/v1/webhook/${randomUUID()}/deliveries`, needs: 'webhooks.view', action: 'view webhooks' },
+  {
+    method: 'POST',
+    url: `/v1/webhook/${randomUUID()}/deliveries/${randomUUID()}/redeliver`,
+    needs: 'webhooks.update',
+    action: 'update webhooks',
+  },
 ];
 
 describe('permission matrix: every public endpoint × the permission it needs', () => {
   let t: TestApp;
   before(async () => {
-    t = await buildTestApp({ concurrencyIntervalMs: 60_000 });
+    // A resolver that answers at once: the matrix is about permissions, not DNS.
+    t = await buildTestApp({
+      concurrencyIntervalMs: 60_000,
+      webhooks: { resolve: async () => [{ address: '93.184.216.34', family: 4 }] },
+    });
   });
   after(() => t.close());
 
@@ -44,7 +96,7 @@ describe('permission matrix: every public endpoint × the permission it needs', 
     });
 
   for (const endpoint of ENDPOINTS) {
-    const name = `${endpoint.method} ${endpoint.url.replace(/[0-9a-f-]{36}/, '{id}')}`;
+    const name = `${endpoint.method} ${endpoint.url.replace(/[0-9a-f-]{36}/g, '{id}')}`;
     test(`${name} needs ${endpoint.needs}`, async () => {
       const none = await ask(endpoint, undefined);
       assert.equal(none.statusCode, 401);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { describeEachBackend } from './helpers/backends.js';
+import { buildApp } from '../src/app.js';
 import { buildTestApp, getCallAs, postEvents, type TestApp } from './helpers/app.js';
 import { assertMatchesReference } from './helpers/contract.js';
 import { callEvents } from './helpers/events.js';
@@ -304,6 +305,41 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.ok(!receiver.received.some((r) => parsed(r).data.id === callOfA), "B's webhook gets none of A's calls");
     await call('DELETE', `/v1/webhook/${ofB.id}`, undefined, t.keyB);
+  });
+
+  test('several workers over one store: each event is claimed and sent exactly once', async () => {
+    const more = await Promise.all(
+      [1, 2].map(() =>
+        buildApp({
+          db: t.store.db,
+          recordings: { blobs: t.blobs },
+          webhooks: {
+            policy: { allowHttp: true, allowedHosts: new Set(['127.0.0.1']) },
+            delivery: { timeoutMs: 3000, retryWindowMs: 120_000, backoffBaseMs: 20, pollMs: 5, concurrency: 8 },
+          },
+        }),
+      ),
+    );
+    await Promise.all(more.map((app) => app.ready()));
+    const hook = await createHook();
+    try {
+      const calls = await Promise.all(Array.from({ length: 20 }, () => reportCall()));
+      await receiver.until((r) => r.length >= 60);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const ids = receiver.received.map((r) => parsed(r).id);
+      assert.equal(ids.length, 60, 'no event sent twice');
+      assert.equal(new Set(ids).size, 60);
+      for (const callId of calls) {
+        const sequences = receiver.received
+          .map(parsed)
+          .filter((e) => e.data.id === callId)
+          .map((e) => e.sequence);
+        assert.deepEqual(sequences, [1, 2, 3], `call ${callId} in order across workers`);
+      }
+    } finally {
+      await Promise.all(more.map((app) => app.close()));
+      await call('DELETE', `/v1/webhook/${hook.id}`);
+    }
   });
 
   test('after delete, nothing more is delivered', async () => {

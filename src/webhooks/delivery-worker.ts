@@ -25,6 +25,11 @@ export interface DeliveryOptions {
 }
 
 const MAX_BACKOFF_MS = 3_600_000;
+/**
+ * A claimed event is left alone for the timeout plus this margin. After a crash, the events the
+ * dead worker held are sent again once their lease runs out.
+ */
+const LEASE_MARGIN_MS = 5_000;
 
 /**
  * Sends queued webhook events from the outbox: claims due events (each call's events in order,
@@ -74,7 +79,7 @@ export class DeliveryWorker {
     if (free > 0) {
       try {
         const now = nowMicros();
-        const lease = (this.options.timeoutMs + 30_000) * 1000;
+        const lease = (this.options.timeoutMs + LEASE_MARGIN_MS) * 1000;
         const events = await claimDueEvents(this.db, now, now + lease, free);
         claimed = events.length;
         for (const event of events) this.track(this.deliver(event));
