@@ -90,6 +90,17 @@ describe('OpenAPI document', () => {
       'stream_concurrency_v1_call_concurrency_stream_get',
       'get_recording_v1_recording__call_id__get',
       'bulk_download_recordings_v1_recording_bulk_post',
+      'list_api_keys_v1_api_key__get',
+      'create_api_key_v1_api_key__post',
+      'get_api_key_v1_api_key__id__get',
+      'update_api_key_v1_api_key__id__patch',
+      'delete_api_key_v1_api_key__id__delete',
+      'get_webhooks_v1_webhook__get',
+      'create_webhook_v1_webhook__post',
+      'get_webhook_v1_webhook__id__get',
+      'update_webhook_v1_webhook__id__patch',
+      'delete_webhook_v1_webhook__id__delete',
+      'rotate_webhook_secret_v1_webhook__id__rotate_post',
     ];
     for (const [path, operations] of Object.entries(reference.paths)) {
       for (const [method, theirs] of Object.entries(operations)) {
