@@ -354,3 +354,56 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
     assert.ok(receiver.received.length <= seen + 1, 'at most the attempt already in flight');
   });
 });
+
+describeEachBackend('webhooks: the retry window', (backend) => {
+  let t: TestApp;
+  let receiver: Receiver;
+  before(async () => {
+    receiver = await new Receiver().start();
+    t = await buildTestApp({
+      backend,
+      webhooks: {
+        policy: { allowHttp: true, allowedHosts: new Set(['127.0.0.1']) },
+        delivery: { timeoutMs: 1000, retryWindowMs: 300, backoffBaseMs: 10, pollMs: 10, concurrency: 4 },
+      },
+    });
+    await t.app.ready();
+  });
+  after(async () => {
+    await t.close();
+    await receiver.stop();
+  });
+
+  test('an event retried past the window is marked failed, and the call queue moves on', async () => {
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/v1/webhook/',
+      headers: { authorization: `Bearer ${t.keyA}` },
+      payload: { url: receiver.url, subscribed_events: ['status_changed'] },
+    });
+    const hook = created.json();
+    // The first event (sequence 1) always fails; the others succeed once it is given up.
+    receiver.answer = (r) => (parsed(r).sequence === 1 ? 500 : 200);
+    const c = callEvents(t.projectA);
+    await postEvents(t.app, t.runtimeToken, [c.created(0), c.answered(3), c.ended(40)]);
+    await receiver.until((r) => r.some((x) => parsed(x).sequence === 3));
+    const attemptsAtFirst = receiver.received.filter((r) => parsed(r).sequence === 1).length;
+    assert.ok(attemptsAtFirst >= 2, `retried (${attemptsAtFirst} attempts) before giving up`);
+    const sequences = receiver.received.map((r) => parsed(r).sequence);
+    assert.ok(sequences.lastIndexOf(1) < sequences.indexOf(2), 'the next event waited for the first to be given up');
+    const states = await t.store.db
+      .selectFrom('webhook_events')
+      .select(['sequence', 'status'])
+      .where('webhook_id', '=', hook.id)
+      .orderBy('sequence')
+      .execute();
+    assert.deepEqual(
+      states.map((s) => [s.sequence, s.status]),
+      [
+        [1, 'failed'],
+        [2, 'delivered'],
+        [3, 'delivered'],
+      ],
+    );
+  });
+});
