@@ -9,10 +9,10 @@ import {
   updateApiKey as updateApiKeyRow,
   type ApiKeyRow,
 } from '../store/credentials-repo.js';
-import { fetchWindow } from '../store/keyset.js';
 import type { CredentialCache } from './credential-cache.js';
 import type { Principal } from './credentials.js';
-import { assertValidPageRequest, finishPage, positionOf, type Page, type PageRequest } from './pagination.js';
+import { paginate } from './paginate.js';
+import type { Page, PageRequest } from './pagination.js';
 import { isPermission, type Permission } from './permissions.js';
 import { generateApiKey } from './secrets.js';
 import { formatInstant, nowMicros, type Micros } from './time.js';
@@ -98,24 +98,17 @@ export async function issueApiKey(
 }
 
 export async function listProjectApiKeys(db: Db, projectId: string, request: PageRequest): Promise<Page<ApiKeyView>> {
-  assertValidPageRequest(request);
-  const position = await positionOf(
-    request,
-    async (id) => (await findLiveApiKey(db, projectId, id))?.created_date,
-    (id, direction) => `API key ${id} given in '${direction}' was not found`,
-  );
-  const { rows, hasMore } = await fetchWindow(
+  return paginate(
     db,
-    liveApiKeysOf(db, projectId),
-    { createdDate: 'created_date', id: 'id' },
+    request,
     {
-      order: request.order,
-      limit: request.limit,
-      position,
+      query: liveApiKeysOf(db, projectId),
+      createdDateOf: async (id) => (await findLiveApiKey(db, projectId, id))?.created_date,
+      count: () => countLiveApiKeys(db, projectId),
+      noun: 'API key',
     },
+    toApiKeyView,
   );
-  const total = request.page === undefined ? undefined : await countLiveApiKeys(db, projectId);
-  return finishPage(rows.map(toApiKeyView), hasMore, request, total);
 }
 
 export async function getProjectApiKey(db: Db, projectId: string, id: string): Promise<ApiKeyView> {

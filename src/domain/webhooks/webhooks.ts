@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError, RequestValidationError } from '../../errors.js';
 import type { Db } from '../../store/database.js';
-import { fetchWindow } from '../../store/keyset.js';
 import {
   countDeliveries,
   deliveriesOf,
@@ -26,7 +25,8 @@ import {
   type Resolver,
   type UrlPolicy,
 } from '../../webhooks/url-policy.js';
-import { assertValidPageRequest, finishPage, positionOf, type Page, type PageRequest } from '../pagination.js';
+import { paginate } from '../paginate.js';
+import type { Page, PageRequest } from '../pagination.js';
 import { formatInstant, nowMicros } from '../time.js';
 import { newId } from '../uuid.js';
 
@@ -81,24 +81,17 @@ export async function createWebhook(
 }
 
 export async function listWebhooks(db: Db, projectId: string, request: PageRequest): Promise<Page<WebhookView>> {
-  assertValidPageRequest(request);
-  const position = await positionOf(
-    request,
-    async (id) => (await findWebhook(db, projectId, id))?.created_date,
-    (id, direction) => `Webhook ${id} given in '${direction}' was not found`,
-  );
-  const { rows, hasMore } = await fetchWindow(
+  return paginate(
     db,
-    webhooksOf(db, projectId),
-    { createdDate: 'created_date', id: 'id' },
+    request,
     {
-      order: request.order,
-      limit: request.limit,
-      position,
+      query: webhooksOf(db, projectId),
+      createdDateOf: async (id) => (await findWebhook(db, projectId, id))?.created_date,
+      count: () => countWebhooks(db, projectId),
+      noun: 'Webhook',
     },
+    toWebhookView,
   );
-  const total = request.page === undefined ? undefined : await countWebhooks(db, projectId);
-  return finishPage(rows.map(toWebhookView), hasMore, request, total);
 }
 
 export async function getWebhook(db: Db, projectId: string, id: string): Promise<WebhookView> {
@@ -144,25 +137,18 @@ export async function listDeliveries(
   webhookId: string,
   request: PageRequest,
 ): Promise<Page<DeliveryView>> {
-  assertValidPageRequest(request);
   await existing(db, projectId, webhookId);
-  const position = await positionOf(
-    request,
-    async (id) => (await findDelivery(db, webhookId, id))?.created_date,
-    (id, direction) => `Delivery ${id} given in '${direction}' was not found`,
-  );
-  const { rows, hasMore } = await fetchWindow(
+  return paginate(
     db,
-    deliveriesOf(db, webhookId),
-    { createdDate: 'created_date', id: 'id' },
+    request,
     {
-      order: request.order,
-      limit: request.limit,
-      position,
+      query: deliveriesOf(db, webhookId),
+      createdDateOf: async (id) => (await findDelivery(db, webhookId, id))?.created_date,
+      count: () => countDeliveries(db, webhookId),
+      noun: 'Delivery',
     },
+    toDeliveryView,
   );
-  const total = request.page === undefined ? undefined : await countDeliveries(db, webhookId);
-  return finishPage(rows.map(toDeliveryView), hasMore, request, total);
 }
 
 /** Sends a delivery's event again, as soon as it is the head of its call's queue. */

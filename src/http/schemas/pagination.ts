@@ -1,5 +1,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { Nullable, StringEnum } from '../../lib/typebox.js';
+import type { PageRequest } from '../../domain/pagination.js';
+import { canonicalUuid } from '../../domain/uuid.js';
 
 /** The query parameters every Diga list endpoint takes; only the default limit differs. */
 export const paginationQuery = (defaultLimit: number) => ({
@@ -24,4 +26,22 @@ export function paginated<T extends TSchema>(item: T, title: string) {
     },
     { $id: `PaginatedResponse_${title}_`, title: `PaginatedResponse[${title}]` },
   );
+}
+
+/** The pagination part of a validated query, cursor ids in canonical form. */
+export function pageRequestOf(query: {
+  after?: string;
+  before?: string;
+  page?: number;
+  limit: number;
+  order: 'asc' | 'desc';
+}): PageRequest {
+  const uuid = (value: string | undefined) => (value === undefined ? undefined : canonicalUuid(value));
+  return {
+    after: uuid(query.after),
+    before: uuid(query.before),
+    page: query.page,
+    limit: query.limit,
+    order: query.order,
+  };
 }

@@ -2,13 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { createProjectApiKey, listProjectApiKeys } from '../../../domain/api-keys.js';
 import { parseInstant } from '../../../domain/time.js';
-import { canonicalUuid } from '../../../domain/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
 import { ApiKeyRequestSchema, ApiKeyResponseSchema, PaginatedApiKeysSchema } from '../../schemas/api-keys.js';
 import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
-import { paginationQuery } from '../../schemas/pagination.js';
+import { pageRequestOf, paginationQuery } from '../../schemas/pagination.js';
 
 /** GET and POST /v1/api_key/. */
 export const apiKeyCollectionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
@@ -36,14 +35,7 @@ export const apiKeyCollectionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = asyn
     },
     async (request) => {
       const q = request.query;
-      const uuid = (value: string | undefined) => (value === undefined ? undefined : canonicalUuid(value));
-      return listProjectApiKeys(db, principalOf(request).projectId, {
-        after: uuid(q.after),
-        before: uuid(q.before),
-        page: q.page,
-        limit: q.limit,
-        order: q.order,
-      });
+      return listProjectApiKeys(db, principalOf(request).projectId, pageRequestOf(q));
     },
   );
 

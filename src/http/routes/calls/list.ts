@@ -8,8 +8,8 @@ import { recordingUrlsFor } from '../../recording-urls.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
 import { CallStatusSchema, CallTypeSchema, PaginatedCallsSchema } from '../../schemas/calls.js';
-import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
-import { paginationQuery } from '../../schemas/pagination.js';
+import { errorResponse } from '../../schemas/errors.js';
+import { pageRequestOf, paginationQuery } from '../../schemas/pagination.js';
 
 const optionalUuid = (title: string) => Type.Optional(Type.String({ format: 'uuid', title }));
 const optionalDateTime = (title: string) => Type.Optional(Type.String({ format: 'date-time', title }));
@@ -67,7 +67,7 @@ export const listCallsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
           createdFrom: instant(q.start_created_date),
           createdTo: instant(q.end_created_date),
         },
-        { after: uuid(q.after), before: uuid(q.before), page: q.page, limit: q.limit, order: q.order },
+        pageRequestOf(q),
         recordingUrlsFor(deps, request),
       );
     },

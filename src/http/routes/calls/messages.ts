@@ -8,7 +8,7 @@ import { keepKeyOrder } from '../../serialize.js';
 import { CallIdParamsSchema } from '../../schemas/calls.js';
 import { errorResponse } from '../../schemas/errors.js';
 import { PaginatedMessagesSchema } from '../../schemas/messages.js';
-import { paginationQuery } from '../../schemas/pagination.js';
+import { pageRequestOf, paginationQuery } from '../../schemas/pagination.js';
 
 /** GET /v1/call/{id}/message: the call's transcript. */
 export const callMessagesRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
@@ -40,14 +40,12 @@ export const callMessagesRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (ap
     },
     async (request) => {
       const q = request.query;
-      const uuid = (value: string | undefined) => (value === undefined ? undefined : canonicalUuid(value));
-      return listMessages(db, principalOf(request).projectId, canonicalUuid(request.params.id) as string, {
-        after: uuid(q.after),
-        before: uuid(q.before),
-        page: q.page,
-        limit: q.limit,
-        order: q.order,
-      });
+      return listMessages(
+        db,
+        principalOf(request).projectId,
+        canonicalUuid(request.params.id) as string,
+        pageRequestOf(q),
+      );
     },
   );
 };

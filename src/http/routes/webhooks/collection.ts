@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { createWebhook, listWebhooks } from '../../../domain/webhooks/webhooks.js';
-import { canonicalUuid } from '../../../domain/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
 import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
-import { paginationQuery } from '../../schemas/pagination.js';
+import { pageRequestOf, paginationQuery } from '../../schemas/pagination.js';
 import { PaginatedWebhooksSchema, WebhookCreatedResponseSchema, WebhookRequestSchema } from '../../schemas/webhooks.js';
 
 /** GET and POST /v1/webhook/. */
@@ -40,14 +39,7 @@ export const webhookCollectionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = asy
     },
     async (request) => {
       const q = request.query;
-      const uuid = (value: string | undefined) => (value === undefined ? undefined : canonicalUuid(value));
-      return listWebhooks(db, principalOf(request).projectId, {
-        after: uuid(q.after),
-        before: uuid(q.before),
-        page: q.page,
-        limit: q.limit,
-        order: q.order,
-      });
+      return listWebhooks(db, principalOf(request).projectId, pageRequestOf(q));
     },
   );
 

@@ -6,7 +6,7 @@ import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
 import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
-import { paginationQuery } from '../../schemas/pagination.js';
+import { pageRequestOf, paginationQuery } from '../../schemas/pagination.js';
 import { PaginatedDeliveriesSchema, WebhookIdParamsSchema } from '../../schemas/webhooks.js';
 
 /** Extension (not in Diga's reference): a webhook's delivery attempts, and sending one again. */
@@ -39,13 +39,7 @@ export const webhookDeliveryRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
     },
     async (request) => {
       const q = request.query;
-      return listDeliveries(db, principalOf(request).projectId, uuid(request.params.id) as string, {
-        after: uuid(q.after),
-        before: uuid(q.before),
-        page: q.page,
-        limit: q.limit,
-        order: q.order,
-      });
+      return listDeliveries(db, principalOf(request).projectId, uuid(request.params.id) as string, pageRequestOf(q));
     },
   );
 
