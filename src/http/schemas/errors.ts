@@ -57,3 +57,11 @@ export const errorSchemas = [ErrorResponseSchema, ValidationErrorSchema, HTTPVal
 /** Response entries shared by every route: the envelope for a status, with Diga's description. */
 export const errorResponse = (description: string) => Type.Ref(ErrorResponseSchema, { description });
 export const validationErrorResponse = Type.Ref(HTTPValidationErrorSchema, { description: 'Validation Error' });
+
+/** The error answers every list endpoint documents, as Diga's reference words them. */
+export const listErrorResponses = {
+  401: errorResponse('Invalid Api Key'),
+  403: errorResponse('Forbidden - Insufficient permissions'),
+  422: errorResponse('Unprocessable entity - Invalid pagination'),
+  500: errorResponse('Internal Server Error'),
+};

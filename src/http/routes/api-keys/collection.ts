@@ -6,7 +6,7 @@ import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
 import { ApiKeyRequestSchema, ApiKeyResponseSchema, PaginatedApiKeysSchema } from '../../schemas/api-keys.js';
-import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
+import { errorResponse, validationErrorResponse, listErrorResponses } from '../../schemas/errors.js';
 import { pageRequestOf, paginationQuery } from '../../schemas/pagination.js';
 
 /** GET and POST /v1/api_key/. */
@@ -26,10 +26,7 @@ export const apiKeyCollectionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = asyn
         querystring: Type.Object(paginationQuery(50)),
         response: {
           200: Type.Ref(PaginatedApiKeysSchema, { description: 'Successful Response' }),
-          401: errorResponse('Invalid Api Key'),
-          403: errorResponse('Forbidden - Insufficient permissions'),
-          422: errorResponse('Unprocessable entity - Invalid pagination'),
-          500: errorResponse('Internal Server Error'),
+          ...listErrorResponses,
         },
       },
     },

@@ -8,7 +8,7 @@ import { recordingUrlsFor } from '../../recording-urls.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
 import { CallStatusSchema, CallTypeSchema, PaginatedCallsSchema } from '../../schemas/calls.js';
-import { errorResponse } from '../../schemas/errors.js';
+import { errorResponse, listErrorResponses } from '../../schemas/errors.js';
 import { pageRequestOf, paginationQuery } from '../../schemas/pagination.js';
 
 const optionalUuid = (title: string) => Type.Optional(Type.String({ format: 'uuid', title }));
@@ -44,10 +44,7 @@ export const listCallsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
         response: {
           200: Type.Ref(PaginatedCallsSchema, { description: 'Successful Response' }),
           400: errorResponse('Bad request - Invalid field'),
-          401: errorResponse('Invalid Api Key'),
-          403: errorResponse('Forbidden - Insufficient permissions'),
-          422: errorResponse('Unprocessable entity - Invalid pagination'),
-          500: errorResponse('Internal Server Error'),
+          ...listErrorResponses,
         },
       },
     },

@@ -4,7 +4,7 @@ import { createWebhook, listWebhooks } from '../../../domain/webhooks/webhooks.j
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
-import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
+import { errorResponse, validationErrorResponse, listErrorResponses } from '../../schemas/errors.js';
 import { pageRequestOf, paginationQuery } from '../../schemas/pagination.js';
 import { PaginatedWebhooksSchema, WebhookCreatedResponseSchema, WebhookRequestSchema } from '../../schemas/webhooks.js';
 
@@ -30,10 +30,7 @@ export const webhookCollectionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = asy
         response: {
           200: Type.Ref(PaginatedWebhooksSchema, { description: 'Successful Response' }),
           400: errorResponse('Not Valid Field'),
-          401: errorResponse('Invalid Api Key'),
-          403: errorResponse('Forbidden - Insufficient permissions'),
-          422: errorResponse('Unprocessable entity - Invalid pagination'),
-          500: errorResponse('Internal Server Error'),
+          ...listErrorResponses,
         },
       },
     },
