@@ -1,12 +1,12 @@
--- wrk script for bench/load.ts: GET /v1/call/{id} over random ids read from BENCH_IDS_FILE
+-- wrk script for bench/load.ts: GETs over random request paths read from BENCH_PATHS_FILE
 -- (one per line), with the bearer key from BENCH_KEY; prints one JSON object when done.
-local ids = {}
-for line in io.lines(os.getenv("BENCH_IDS_FILE")) do ids[#ids + 1] = line end
+local paths = {}
+for line in io.lines(os.getenv("BENCH_PATHS_FILE")) do paths[#paths + 1] = line end
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_KEY")
 math.randomseed(os.time())
 
 request = function()
-  return wrk.format("GET", "/v1/call/" .. ids[math.random(#ids)])
+  return wrk.format("GET", paths[math.random(#paths)])
 end
 
 done = function(summary, latency, requests)

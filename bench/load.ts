@@ -5,20 +5,21 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
 /**
- * The load generator, run as its own process (pinned to its own core by bench/run.ts):
- * GET /v1/call/{id} over a random choice of the given ids, at fixed connections and duration.
+ * The load generator, run as its own process (pinned to its own core by bench/run.ts): GETs
+ * over a random choice of the request paths in a JSON file (`/v1/call/{id}` for the lookup
+ * runs, list URLs for the listing runs), at fixed connections and duration.
  * Uses wrk when it is installed (it generates far more load per core), autocannon otherwise.
  * Prints one JSON object; latencies in milliseconds.
  */
-const [url, key, idsFile, connections, duration] = process.argv.slice(2) as [string, string, string, string, string];
-const ids = JSON.parse(readFileSync(idsFile, 'utf8')) as string[];
+const [url, key, pathsFile, connections, duration] = process.argv.slice(2) as [string, string, string, string, string];
+const paths = JSON.parse(readFileSync(pathsFile, 'utf8')) as string[];
 
 if (spawnSync('wrk', ['--version']).error === undefined) {
-  const linesFile = `${idsFile}.txt`;
-  writeFileSync(linesFile, `${ids.join('\n')}\n`);
+  const linesFile = `${pathsFile}.txt`;
+  writeFileSync(linesFile, `${paths.join('\n')}\n`);
   const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'load-wrk.lua');
   const run = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${duration}s`, '--latency', '-s', script, url], {
-    env: { ...process.env, BENCH_IDS_FILE: linesFile, BENCH_KEY: key },
+    env: { ...process.env, BENCH_PATHS_FILE: linesFile, BENCH_KEY: key },
     encoding: 'utf8',
   });
   const json = run.stdout.split('\n').find((line) => line.startsWith('{'));
@@ -33,7 +34,7 @@ if (spawnSync('wrk', ['--version']).error === undefined) {
     requests: [
       {
         method: 'GET',
-        setupRequest: (request) => ({ ...request, path: `/v1/call/${ids[Math.floor(Math.random() * ids.length)]}` }),
+        setupRequest: (request) => ({ ...request, path: paths[Math.floor(Math.random() * paths.length)] as string }),
       },
     ],
   });

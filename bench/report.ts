@@ -56,6 +56,20 @@ export function renderReport(root: string, report: Report, file: string): void {
       `| ${r.backend} | ${r.calls.toLocaleString('en')} | **${(r.ratioToLookup * 100).toFixed(0)} %** | ${ceiling} |`,
     );
   }
+  for (const r of report.results.filter((x) => x.listing !== undefined)) {
+    lines.push(
+      '',
+      `GET /v1/call/ (limit 50) on the ${r.calls.toLocaleString('en')}-call SQLite store:`,
+      '',
+      '| page | req/s | p50 ms | p99 ms | p99.9 ms | errors | non-2xx |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const [kind, s] of Object.entries(r.listing ?? {})) {
+      lines.push(
+        `| ${kind} | ${Math.round(s.requestsPerSecond).toLocaleString('en')} | ${s.p50} | ${s.p99} | ${s.p99_9} | ${s.errors} | ${s.non2xx} |`,
+      );
+    }
+  }
   lines.push(END);
 
   const docPath = join(root, 'docs', 'BENCHMARKS.md');

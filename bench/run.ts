@@ -41,15 +41,17 @@ export interface SizeResult {
   servers: Record<string, LoadResult & { peakRssMb: number }>;
   ratioToLookup: number;
   ratioToCeiling: number;
+  /** GET /v1/call/ on the largest SQLite store: by kind of page. */
+  listing?: Record<string, LoadResult>;
 }
 
 const results: SizeResult[] = [];
-for (const calls of sizes) results.push(await measureSqlite(calls));
+for (const calls of sizes) results.push(await measureSqlite(calls, calls === sizes.at(-1)));
 const pgAdminUrl = process.env.DIGA_BENCH_DATABASE_URL?.trim();
 if (pgAdminUrl) results.push(await measurePostgres(pgAdminUrl, Number(values['pg-calls'])));
 else log('PostgreSQL run skipped: DIGA_BENCH_DATABASE_URL is not set');
 
-async function measureSqlite(calls: number): Promise<SizeResult> {
+async function measureSqlite(calls: number, withListing: boolean): Promise<SizeResult> {
   const dbPath = join(dataDir, `diga-${calls}.db`);
   const lookupPath = join(dataDir, `lookup-${calls}.db`);
   for (const p of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, lookupPath]) rmSync(p, { force: true });
@@ -61,7 +63,7 @@ async function measureSqlite(calls: number): Promise<SizeResult> {
     .prepare('SELECT body FROM bodies LIMIT 1')
     .pluck()
     .get() as Buffer;
-  return measure('sqlite', calls, seed, [
+  const result = await measure('sqlite', calls, seed, [
     {
       name: 'diga-api',
       script: join(distDir, 'src', 'main.js'),
@@ -78,6 +80,40 @@ async function measureSqlite(calls: number): Promise<SizeResult> {
       env: { BENCH_BODY: sampleBody.toString() },
     },
   ]);
+  if (withListing) result.listing = await measureListing(dbPath, calls, seed);
+  return result;
+}
+
+/**
+ * GET /v1/call/ on the same store: the first page, the first page of one filter, and pages
+ * deep in the listing (an `after` cursor at a random sampled call: what a walk asks for).
+ */
+async function measureListing(dbPath: string, calls: number, seed: SeedResult): Promise<Record<string, LoadResult>> {
+  const kinds: Record<string, string[]> = {
+    'first page': ['/v1/call/?limit=50'],
+    'filter status=completed': ['/v1/call/?status=completed&limit=50'],
+    'after walk (random cursor)': seed.sampleIds.map((id) => `/v1/call/?limit=50&after=${id}`),
+  };
+  const measured: Record<string, LoadResult> = {};
+  const running = await startServer('diga-api', join(distDir, 'src', 'main.js'), 18_010, {
+    DIGA_DATABASE_URL: dbPath,
+    LOG_LEVEL: 'info',
+  });
+  try {
+    for (const [kind, paths] of Object.entries(kinds)) {
+      const file = join(dataDir, `list-${calls}-${kind.split(' ')[0]}.json`);
+      writeFileSync(file, JSON.stringify(paths));
+      if (warmup > 0) await runLoad(running.url, seed.apiKey, file, connections, warmup);
+      const load = await runLoad(running.url, seed.apiKey, file, connections, duration);
+      measured[kind] = load;
+      log(
+        `  GET /v1/call/ ${kind}: ${Math.round(load.requestsPerSecond)} req/s, p50 ${load.p50} ms, p99 ${load.p99} ms, non-2xx ${load.non2xx}`,
+      );
+    }
+  } finally {
+    await running.stop();
+  }
+  return measured;
 }
 
 async function measurePostgres(adminUrl: string, calls: number): Promise<SizeResult> {
@@ -121,8 +157,8 @@ async function measure(
     ...seed.sampleIds,
     ...Array.from({ length: Math.round(seed.sampleIds.length * unknownShare) }, () => randomUUID()),
   ];
-  const idsFile = join(dataDir, `ids-${backend}-${calls}.json`);
-  writeFileSync(idsFile, JSON.stringify(ids));
+  const idsFile = join(dataDir, `paths-${backend}-${calls}.json`);
+  writeFileSync(idsFile, JSON.stringify(ids.map((id) => `/v1/call/${id}`)));
   const measured: SizeResult['servers'] = {};
   for (const [i, server] of servers.entries()) {
     const running = await startServer(server.name, server.script, 18_000 + i, server.env);
