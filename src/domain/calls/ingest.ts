@@ -4,7 +4,7 @@ import { existingProjectIds } from '../../store/projects-repo.js';
 import { findCallOwners, findEventPayloads, insertEvents, lifecycleEventsOf } from '../../store/call-events-repo.js';
 import { upsertContact } from '../../store/contacts-repo.js';
 import { findCallStatus, upsertCall } from '../../store/calls-repo.js';
-import { enqueueStatusChanged } from '../webhooks/status-events.js';
+import { enqueueStatusChanged, statusSubscribers, type StatusSubscribers } from '../webhooks/status-events.js';
 import { insertMessages } from '../../store/messages-repo.js';
 import { lockCalls } from '../../store/locks.js';
 import { findDeletedCalls } from '../../store/deleted-calls-repo.js';
@@ -97,7 +97,8 @@ export async function ingestEvents(db: Db, batch: readonly RuntimeEvent[]): Prom
       );
 
       const touched = new Set(fresh.filter((e) => e.type !== 'call.message').map((e) => e.callId));
-      for (const callId of touched) await refreshCall(trx, callId, receivedAt);
+      const subscribers = statusSubscribers(trx);
+      for (const callId of touched) await refreshCall(trx, callId, receivedAt, subscribers);
 
       const count = (outcome: EventOutcome) => statuses.filter((s) => s === outcome).length;
       return {
@@ -143,7 +144,7 @@ async function assertBatchConsistent(trx: Db, events: CallEvent[]): Promise<void
 }
 
 /** Re-folds one call from its stored lifecycle events and writes the projection. */
-async function refreshCall(trx: Db, callId: string, now: number): Promise<void> {
+async function refreshCall(trx: Db, callId: string, now: number, subscribers: StatusSubscribers): Promise<void> {
   const rows = await lifecycleEventsOf(trx, callId);
   const events = rows.map((r) => eventFromPayload(r.event_id, r.payload));
   const history: CallState[] = [];
@@ -184,5 +185,7 @@ async function refreshCall(trx: Db, callId: string, now: number): Promise<void> 
     updated_at: now,
     status_sequence: sequence + reached.length,
   });
-  if (reached.length > 0) await enqueueStatusChanged(trx, state.projectId, state.id, sequence, reached, now);
+  if (reached.length > 0) {
+    await enqueueStatusChanged(trx, subscribers, state.projectId, state.id, sequence, reached, now);
+  }
 }

@@ -1,11 +1,34 @@
 import type { Db } from '../../store/database.js';
 import { findCall } from '../../store/calls-repo.js';
 import { insertWebhookEvents } from '../../store/webhook-outbox-repo.js';
-import { webhooksOf } from '../../store/webhooks-repo.js';
+import { webhooksOf, type WebhookRow } from '../../store/webhooks-repo.js';
 import { toCallView } from '../calls/get-call.js';
 import type { CallState } from '../calls/fold.js';
 import { formatInstant, type Micros } from '../time.js';
 import { newId } from '../uuid.js';
+
+/** A project's webhooks subscribed to `status_changed`. */
+export type StatusSubscribers = (projectId: string) => Promise<WebhookRow[]>;
+
+/**
+ * The subscribers lookup for one ingestion transaction: each project's webhooks are read once
+ * per batch, however many of its calls change status in it.
+ */
+export function statusSubscribers(trx: Db): StatusSubscribers {
+  const byProject = new Map<string, Promise<WebhookRow[]>>();
+  return (projectId) => {
+    let hooks = byProject.get(projectId);
+    if (hooks === undefined) {
+      hooks = webhooksOf(trx, projectId)
+        .execute()
+        .then((rows) =>
+          rows.filter((hook) => (JSON.parse(hook.subscribed_events) as string[]).includes('status_changed')),
+        );
+      byProject.set(projectId, hooks);
+    }
+    return hooks;
+  };
+}
 
 /**
  * Queues a `status_changed` event for each of the project's webhooks subscribed to it. Runs in
@@ -16,15 +39,14 @@ import { newId } from '../uuid.js';
  */
 export async function enqueueStatusChanged(
   trx: Db,
+  subscribers: StatusSubscribers,
   projectId: string,
   callId: string,
   previousSequence: number,
   reached: CallState[],
   now: Micros,
 ): Promise<void> {
-  const hooks = (await webhooksOf(trx, projectId).execute()).filter((hook) =>
-    (JSON.parse(hook.subscribed_events) as string[]).includes('status_changed'),
-  );
+  const hooks = await subscribers(projectId);
   if (hooks.length === 0) return;
   const call = await findCall(trx, projectId, callId);
   if (call === undefined) return;
