@@ -47,6 +47,12 @@ export interface SizeResult {
 
 const results: SizeResult[] = [];
 for (const calls of sizes) results.push(await measureSqlite(calls, calls === sizes.at(-1)));
+/**
+ * One key drives the whole load, so its rate limit is raised out of reach; the limiter still
+ * runs on every request, so its cost is in the figures.
+ */
+const BENCH_SERVER_ENV = { LOG_LEVEL: 'info', DIGA_RATE_LIMIT_PER_SECOND: '10000000' };
+
 const pgAdminUrl = process.env.DIGA_BENCH_DATABASE_URL?.trim();
 if (pgAdminUrl) results.push(await measurePostgres(pgAdminUrl, Number(values['pg-calls'])));
 else log('PostgreSQL run skipped: DIGA_BENCH_DATABASE_URL is not set');
@@ -67,7 +73,7 @@ async function measureSqlite(calls: number, withListing: boolean): Promise<SizeR
     {
       name: 'diga-api',
       script: join(distDir, 'src', 'main.js'),
-      env: { DIGA_DATABASE_URL: dbPath, LOG_LEVEL: 'info' },
+      env: { DIGA_DATABASE_URL: dbPath, ...BENCH_SERVER_ENV },
     },
     {
       name: 'lookup limit',
@@ -132,7 +138,7 @@ async function measurePostgres(adminUrl: string, calls: number): Promise<SizeRes
       {
         name: 'diga-api',
         script: join(distDir, 'src', 'main.js'),
-        env: { DIGA_DATABASE_URL: url.toString(), LOG_LEVEL: 'info' },
+        env: { DIGA_DATABASE_URL: url.toString(), ...BENCH_SERVER_ENV },
       },
       {
         name: 'lookup limit',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerOptions } from 'node:http';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { registerErrorHandler } from './http/error-handler.js';
@@ -25,6 +26,12 @@ import type { BlobStore } from './blobs/blob-store.js';
 import type { RouteDeps } from './http/route-deps.js';
 import type { Db } from './store/database.js';
 import { VERSION } from './version.js';
+import type { HttpLimits } from './config.js';
+import { clientErrorHandler } from './http/client-errors.js';
+import { registerCors } from './http/cors.js';
+import { registerJsonParser } from './http/json-body.js';
+import { registerSecurityHeaders } from './http/response-headers.js';
+import { RateLimits } from './rate-limits/rate-limits.js';
 
 export interface AppDeps {
   db: Db;
@@ -34,6 +41,15 @@ export interface AppDeps {
   storeGeneration?: () => number;
   logger?: FastifyServerOptions['logger'];
   bodyLimit?: number;
+  /** Node's own limits on connections; Node's defaults when absent. */
+  http?: HttpLimits;
+  /** Origins allowed to call from a browser; absent or empty: CORS closed. */
+  corsOrigins?: ReadonlySet<string>;
+  /** Clients reach the service over https: send Strict-Transport-Security. */
+  hsts?: boolean;
+  trustProxy?: FastifyServerOptions['trustProxy'];
+  /** Absent: no rate limits (tests that are not about them). */
+  rateLimits?: RateLimits;
   recordings: {
     blobs: BlobStore;
     maxBytes?: number;
@@ -56,6 +72,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
+    ...connectionLimits(deps.http),
+    clientErrorHandler,
+    trustProxy: deps.trustProxy ?? false,
     // Long enough for any id a client may send, so a bad one is a 422 and not a 404.
     routerOptions: { maxParamLength: 4096 },
     requestIdHeader: false,
@@ -94,13 +113,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
     done();
   });
+  registerSecurityHeaders(app, { hsts: deps.hsts ?? false });
   registerErrorHandler(app);
   registerNotFound(app);
+  registerCors(app, deps.corsOrigins ?? new Set());
+  registerJsonParser(app);
   await registerOpenApi(app, VERSION);
 
   const routeDeps: RouteDeps = {
     db: deps.db,
     credentialCache: new CredentialCache(deps.credentialCacheTtlMs ?? 1000, deps.storeGeneration),
+    rateLimits: deps.rateLimits ?? RateLimits.none(),
     recordings: {
       blobs: deps.recordings.blobs,
       links: await RecordingLinks.load(deps.db, deps.recordings.urlTtlSeconds ?? 3600),
@@ -139,4 +162,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(internalRoutes, routeDeps);
   await app.register(healthRoutes, routeDeps);
   return app;
+}
+
+/** Fastify's and Node's options for the limits in HttpLimits. */
+function connectionLimits(limits: HttpLimits | undefined): {
+  requestTimeout?: number;
+  keepAliveTimeout?: number;
+  maxRequestsPerSocket?: number;
+  http?: ServerOptions;
+} {
+  if (limits === undefined) return {};
+  return {
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    maxRequestsPerSocket: limits.maxRequestsPerSocket,
+    http: {
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+      maxHeaderSize: limits.maxHeaderBytes,
+      // Node checks the two timeouts above only this often (30 s by default).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, limits.headersTimeoutMs / 4)),
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import type { RateLimitPolicies } from './rate-limits/rate-limits.js';
 
 /**
  * The only module that reads the environment. Parsed once at start; a bad value stops the
@@ -21,6 +22,13 @@ export interface Config {
   bootstrap: boolean;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
+  /** Connection limits against slow or greedy clients (see HttpLimits). */
+  http: HttpLimits;
+  /** Origins allowed to call the API from a browser; empty: CORS closed. */
+  corsOrigins: Set<string>;
+  /** Fastify's trustProxy: which proxies' X-Forwarded-For to believe for the client address. */
+  trustProxy: boolean | string;
+  rateLimits: RateLimitPolicies;
   /** How long SIGTERM waits for in-flight requests before closing, in milliseconds. */
   shutdownGraceMs: number;
   /** Directory of the blob store that holds uploaded recordings. */
@@ -48,6 +56,19 @@ export interface Config {
   };
 }
 
+export interface HttpLimits {
+  /** A client must have sent its request headers within this many milliseconds (slowloris). */
+  headersTimeoutMs: number;
+  /** ... and its whole request, body included, within this many. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this many milliseconds. */
+  keepAliveTimeoutMs: number;
+  /** Requests served on one connection before it is closed (0: no limit). */
+  maxRequestsPerSocket: number;
+  /** Largest request line plus headers, in bytes; beyond it, 431. */
+  maxHeaderBytes: number;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -72,6 +93,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     connectTimeoutMs: integer(env, 'DIGA_PG_CONNECT_TIMEOUT_MS', 2000, 100, 600_000),
     bootstrap: boolean(env, 'DIGA_BOOTSTRAP', true),
     bodyLimit: integer(env, 'DIGA_BODY_LIMIT', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    http: {
+      headersTimeoutMs: integer(env, 'DIGA_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+      requestTimeoutMs: integer(env, 'DIGA_REQUEST_TIMEOUT_MS', 120_000, 100, 3_600_000),
+      keepAliveTimeoutMs: integer(env, 'DIGA_KEEP_ALIVE_TIMEOUT_MS', 5000, 100, 600_000),
+      maxRequestsPerSocket: integer(env, 'DIGA_MAX_REQUESTS_PER_SOCKET', 10_000, 0, 100_000_000),
+      maxHeaderBytes: integer(env, 'DIGA_MAX_HEADER_BYTES', 16 * 1024, 1024, 1024 * 1024),
+    },
+    corsOrigins: new Set(list(env.DIGA_CORS_ORIGINS).map((origin) => origin.replace(/\/+$/, ''))),
+    trustProxy: trustProxy(env),
+    rateLimits: {
+      apiKey: ratePolicy(env, 'DIGA_RATE_LIMIT', 'api-key', 100, 200),
+      runtimeToken: ratePolicy(env, 'DIGA_RUNTIME_RATE_LIMIT', 'runtime-token', 500, 1000),
+      unauthenticated: ratePolicy(env, 'DIGA_UNAUTHENTICATED_RATE_LIMIT', 'unauthenticated', 10, 50),
+    },
     shutdownGraceMs: integer(env, 'DIGA_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     recordingsDir: env.DIGA_RECORDINGS_DIR?.trim() || defaultRecordingsDir(databaseUrl, postgres),
     recordingMaxBytes: integer(env, 'DIGA_RECORDING_MAX_BYTES', 100 * 1024 * 1024, 1024, 10 * 1024 ** 3),
@@ -87,15 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: integer(env, 'DIGA_WEBHOOK_CONCURRENCY', 16, 1, 1000),
       allowHttp: boolean(env, 'DIGA_WEBHOOK_ALLOW_HTTP', false),
       allowedHosts: new Set(
-        (env.DIGA_WEBHOOK_ALLOWED_HOSTS ?? '')
-          .split(',')
-          .map((host) =>
-            host
-              .trim()
-              .toLowerCase()
-              .replace(/^\[|\]$/g, ''),
-          )
-          .filter(Boolean),
+        list(env.DIGA_WEBHOOK_ALLOWED_HOSTS).map((host) => host.toLowerCase().replace(/^\[|\]$/g, '')),
       ),
     },
   };
@@ -120,6 +147,29 @@ function publicUrl(env: NodeJS.ProcessEnv): string | undefined {
     throw new ConfigError(`DIGA_PUBLIC_URL must be an http(s) URL such as https://api.example.com, not "${raw}"`);
   }
   return url.toString().replace(/\/+$/, '');
+}
+
+/** A comma-separated list, trimmed, without empty items. */
+function list(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+/** `<PREFIX>_PER_SECOND` (0 turns the limit off) and `<PREFIX>_BURST`. */
+function ratePolicy(env: NodeJS.ProcessEnv, prefix: string, name: string, perSecond: number, burst: number) {
+  const rate = integer(env, `${prefix}_PER_SECOND`, perSecond, 0, 10_000_000);
+  if (rate === 0) return undefined;
+  return { name, perSecond: rate, burst: integer(env, `${prefix}_BURST`, Math.max(burst, rate), 1, 100_000_000) };
+}
+
+/** true/false, or the proxies' addresses and CIDR ranges, comma-separated. */
+function trustProxy(env: NodeJS.ProcessEnv): boolean | string {
+  const raw = env.DIGA_TRUST_PROXY?.trim();
+  if (!raw) return false;
+  if (/^(true|false|yes|no|on|off|1|0)$/i.test(raw)) return boolean(env, 'DIGA_TRUST_PROXY', false);
+  return list(raw).join(',');
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

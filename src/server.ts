@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { bootstrapEmptyStore, type Bootstrap } from './domain/projects.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest, pendingMigrations } from './store/migrate.js';
+import { RateLimits } from './rate-limits/rate-limits.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -38,6 +39,11 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
       db: store.db,
       storeGeneration: store.generation,
       bodyLimit: config.bodyLimit,
+      http: config.http,
+      corsOrigins: config.corsOrigins,
+      hsts: config.publicUrl?.startsWith('https:') ?? false,
+      trustProxy: config.trustProxy,
+      rateLimits: RateLimits.forStore(config.rateLimits, store),
       recordings: {
         blobs: new DirectoryBlobStore(config.recordingsDir),
         maxBytes: config.recordingMaxBytes,

@@ -23,6 +23,11 @@ export interface Principal extends Grant {
 /** Stands in for `creator_id` on keys made by the CLI or at first start, before there are users. */
 export const SYSTEM_CREATOR_ID = '00000000-0000-0000-0000-000000000000';
 
+/** The principal behind an API key value if it was verified recently (no store lookup). */
+export function cachedApiKey(value: string, cache: CredentialCache, now: Micros = nowMicros()): Principal | undefined {
+  return API_KEY_PATTERN.test(value) ? cache.get(hashSecret(value), now) : undefined;
+}
+
 /** The principal behind an API key value, or undefined if it is unknown, revoked or expired. */
 export async function authenticateApiKey(
   db: Db,

@@ -1,8 +1,7 @@
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { errors } from '../errors.js';
-import { authenticateApiKey, authenticateRuntimeToken, type Principal } from '../domain/credentials.js';
+import { authenticateApiKey, authenticateRuntimeToken, cachedApiKey, type Principal } from '../domain/credentials.js';
 import { allows, type Permission } from '../domain/permissions.js';
-import type { Db } from '../store/database.js';
 import type { RouteDeps } from './route-deps.js';
 
 declare module 'fastify' {
@@ -25,29 +24,40 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 
 /**
  * onRequest hook for the public API: runs before body parsing and validation, so a request
- * without a valid key is a 401 whatever else is wrong with it, and one without the permission
- * a 403. `action` completes Diga's message "Missing required permissions to …".
+ * without a valid key is a 401 whatever else is wrong with it (or a 429 once its address has
+ * sent too many such), one over its key's rate a 429, and one without the permission a 403.
+ * `action` completes Diga's message "Missing required permissions to …".
  */
 export function requireApiKey(deps: RouteDeps, permission: Permission, action: string): onRequestHookHandler {
-  const { db, credentialCache } = deps;
+  const { db, credentialCache, rateLimits } = deps;
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const token = bearerToken(request);
-    const principal = token === undefined ? undefined : await authenticateApiKey(db, token, credentialCache);
-    if (principal === undefined) throw errors.invalidApiKey();
+    let principal = token === undefined ? undefined : cachedApiKey(token, credentialCache);
+    if (principal === undefined) {
+      const refund = rateLimits.chargeAddress(request.ip, reply);
+      principal = token === undefined ? undefined : await authenticateApiKey(db, token, credentialCache);
+      if (principal === undefined) throw errors.invalidApiKey();
+      refund();
+    }
     // Responses to an authenticated caller hold that project's data: never cache them.
     reply.header('cache-control', 'no-store');
+    await rateLimits.chargeApiKey(principal.keyId, reply);
     if (!allows(principal, permission)) throw errors.missingPermissions(action);
     request.principal = principal;
   };
 }
 
 /** onRequest hook for the voice runtime's internal API: a runtime token, never a project key. */
-export function requireRuntimeToken(db: Db): onRequestHookHandler {
+export function requireRuntimeToken(deps: RouteDeps): onRequestHookHandler {
+  const { db, rateLimits } = deps;
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const token = bearerToken(request);
+    const refund = rateLimits.chargeAddress(request.ip, reply);
     const runtime = token === undefined ? undefined : await authenticateRuntimeToken(db, token);
     if (runtime === undefined) throw errors.invalidRuntimeToken();
+    refund();
     reply.header('cache-control', 'no-store');
+    await rateLimits.chargeRuntimeToken(runtime.tokenId, reply);
   };
 }
 

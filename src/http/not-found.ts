@@ -15,6 +15,8 @@ interface KnownRoute {
 export function registerNotFound(app: FastifyInstance): void {
   const routes = new Map<string, KnownRoute>();
   app.addHook('onRoute', (route) => {
+    // The catch-all CORS preflight route says nothing about which paths exist.
+    if (route.url === '*') return;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const known = routes.get(route.url) ?? { pattern: patternOf(route.url), methods: new Set<string>() };
     for (const m of methods) known.methods.add(m.toUpperCase());

@@ -3,12 +3,14 @@ import type { CredentialCache } from '../domain/credential-cache.js';
 import type { RecordingLinks } from '../domain/recordings/links.js';
 import type { Db } from '../store/database.js';
 import type { WebhookTargets } from '../domain/webhooks/webhooks.js';
+import type { RateLimits } from '../rate-limits/rate-limits.js';
 
 /** What every route plugin is given. */
 export interface RouteDeps {
   db: Db;
   /** Verified API keys, shared by every route of one app. */
   credentialCache: CredentialCache;
+  rateLimits: RateLimits;
   recordings: {
     blobs: BlobStore;
     links: RecordingLinks;

@@ -7,6 +7,7 @@ import { DirectoryBlobStore } from '../../src/blobs/directory-store.js';
 import { createApiKey, createRuntimeToken } from '../../src/domain/credentials.js';
 import type { Permission } from '../../src/domain/permissions.js';
 import { createProject } from '../../src/domain/projects.js';
+import { RateLimits, type RateLimitPolicies } from '../../src/rate-limits/rate-limits.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { createTestDatabase, type BackendName } from './backends.js';
@@ -36,6 +37,10 @@ export async function buildTestApp(
     urlTtlSeconds?: number;
     recordingMaxBytes?: number;
     concurrencyIntervalMs?: number;
+    /** Rate limits, kept as the server keeps them for this backend. */
+    rateLimits?: RateLimitPolicies;
+    /** Anything else the app takes: limits, CORS. */
+    app?: Partial<AppDeps>;
   } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase(options.backend ?? 'sqlite');
@@ -54,6 +59,8 @@ export async function buildTestApp(
     recordings: { blobs, urlTtlSeconds: options.urlTtlSeconds, maxBytes: options.recordingMaxBytes },
     concurrencyIntervalMs: options.concurrencyIntervalMs,
     webhooks: options.webhooks,
+    rateLimits: options.rateLimits && RateLimits.forStore(options.rateLimits, store),
+    ...options.app,
   });
   return {
     app,

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as callsApi from './0002-calls-api.js';
 import * as webhooks from './0003-webhooks.js';
+import * as rateLimits from './0004-rate-limits.js';
 
 /** Every migration, numbered and forward-only. Add new ones at the end; never edit a shipped one. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-calls-api': callsApi,
   '0003-webhooks': webhooks,
+  '0004-rate-limits': rateLimits,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -23,11 +23,12 @@ const IngestResultSchema = Type.Object(
 );
 
 /** POST /internal/v1/events: the voice runtime reports what happened on its calls. */
-export const ingestEventsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { db }) => {
+export const ingestEventsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
+  const { db } = deps;
   app.post(
     '/internal/v1/events',
     {
-      onRequest: requireRuntimeToken(db),
+      onRequest: requireRuntimeToken(deps),
       schema: {
         tags: ['Internal: voice runtime'],
         summary: 'Report call events',

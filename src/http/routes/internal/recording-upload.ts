@@ -30,7 +30,7 @@ export const recordingUploadRoute: FastifyPluginAsyncTypebox<RouteDeps> = async 
     '/internal/v1/calls/:id/recording',
     {
       onRequest: [
-        requireRuntimeToken(db),
+        requireRuntimeToken(deps),
         async (request) => {
           const type = mediaTypeOf(request.headers['content-type']);
           if (AUDIO_TYPES[type] === undefined) throw errors.unsupportedMediaType(type || '(none)');

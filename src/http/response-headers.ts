@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Headers for a JSON API that no browser should render, frame or sniff. The Swagger UI under
+ * /docs is an HTML page with its own scripts, so it is left without the CSP.
+ */
+export function registerSecurityHeaders(app: FastifyInstance, options: { hsts: boolean }): void {
+  const headers: Record<string, string> = {
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  };
+  // Only when clients reach the service over https (DIGA_PUBLIC_URL says so): HSTS over http is ignored.
+  if (options.hsts) headers['strict-transport-security'] = 'max-age=31536000';
+  const docsHeaders = { ...headers };
+  delete docsHeaders['content-security-policy'];
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(request.url.startsWith('/docs') ? docsHeaders : headers);
+    done();
+  });
+}
