@@ -19,6 +19,9 @@ export function registerJsonParser(app: FastifyInstance, limits: JsonLimits = DE
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // No body at all is no body, as FastAPI sees it: routes that take none (a DELETE sent with a
+    // client's default Content-Type) are unaffected, and those that need one say it is missing.
+    if (body === '') return done(null, undefined);
     parse(request, body as string, (error: Error | null, value?: unknown) => {
       if (error) return done(error, undefined);
       const problem = shapeProblem(value, limits);

@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
-import type { ValidationIssue } from '../errors.js';
+import { RequestValidationError, type ValidationIssue } from '../errors.js';
 import { parseUuid } from '../domain/uuid.js';
 import { parseInstant } from '../domain/time.js';
 
@@ -19,8 +19,23 @@ const LOCATION: Record<string, string> = { body: 'body', params: 'path', queryst
 export function createValidatorCompiler(sharedSchemas: object[]): FastifySchemaCompiler<unknown> {
   const strict = newAjv(false, sharedSchemas);
   const coercing = newAjv('array', sharedSchemas);
-  return ({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema as object);
+  return ({ schema, httpPart }) => {
+    if (httpPart !== 'body') return coercing.compile(schema as object);
+    const validate = strict.compile(schema as object);
+    // A route that takes a body was sent none (see json-body.ts), or JSON null: FastAPI's
+    // "Field required". Fastify hands both over as null.
+    const validateBody = (data: unknown) => {
+      if (data === null || data === undefined) return { error: new RequestValidationError([MISSING_BODY]) };
+      const valid = validate(data);
+      validateBody.errors = validate.errors;
+      return valid;
+    };
+    validateBody.errors = undefined as typeof validate.errors;
+    return validateBody;
+  };
 }
+
+const MISSING_BODY: ValidationIssue = { type: 'missing', loc: ['body'], msg: 'Field required', input: null };
 
 function newAjv(coerceTypes: false | 'array', sharedSchemas: object[]): Ajv {
   const ajv = new Ajv({
