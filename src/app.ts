@@ -28,6 +28,7 @@ import type { Db } from './store/database.js';
 import { VERSION } from './version.js';
 import type { HttpLimits } from './config.js';
 import { clientErrorHandler } from './http/client-errors.js';
+import { loggableUrl } from './http/loggable-url.js';
 import { registerCors } from './http/cors.js';
 import { registerJsonParser } from './http/json-body.js';
 import { registerSecurityHeaders } from './http/response-headers.js';
@@ -105,7 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     request.log.info(
       {
         method: request.method,
-        url: request.url,
+        url: loggableUrl(request.url),
         statusCode: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 10) / 10,
       },

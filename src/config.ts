@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RateLimitPolicies } from './rate-limits/rate-limits.js';
 
@@ -29,6 +30,8 @@ export interface Config {
   /** Fastify's trustProxy: which proxies' X-Forwarded-For to believe for the client address. */
   trustProxy: boolean | string;
   rateLimits: RateLimitPolicies;
+  /** Key for the HMAC under which credentials are stored; unset: plain SHA-256 digests. */
+  secretPepper: string | undefined;
   /** How long SIGTERM waits for in-flight requests before closing, in milliseconds. */
   shutdownGraceMs: number;
   /** Directory of the blob store that holds uploaded recordings. */
@@ -107,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       runtimeToken: ratePolicy(env, 'DIGA_RUNTIME_RATE_LIMIT', 'runtime-token', 500, 1000),
       unauthenticated: ratePolicy(env, 'DIGA_UNAUTHENTICATED_RATE_LIMIT', 'unauthenticated', 10, 50),
     },
+    secretPepper: secretPepper(env),
     shutdownGraceMs: integer(env, 'DIGA_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     recordingsDir: env.DIGA_RECORDINGS_DIR?.trim() || defaultRecordingsDir(databaseUrl, postgres),
     recordingMaxBytes: integer(env, 'DIGA_RECORDING_MAX_BYTES', 100 * 1024 * 1024, 1024, 10 * 1024 ** 3),
@@ -147,6 +151,23 @@ function publicUrl(env: NodeJS.ProcessEnv): string | undefined {
     throw new ConfigError(`DIGA_PUBLIC_URL must be an http(s) URL such as https://api.example.com, not "${raw}"`);
   }
   return url.toString().replace(/\/+$/, '');
+}
+
+/** DIGA_SECRET_PEPPER, or the first line of the file DIGA_SECRET_PEPPER_FILE names. */
+function secretPepper(env: NodeJS.ProcessEnv): string | undefined {
+  const file = env.DIGA_SECRET_PEPPER_FILE?.trim();
+  let value = env.DIGA_SECRET_PEPPER?.trim();
+  if (file) {
+    try {
+      value = readFileSync(file, 'utf8').split('\n')[0]?.trim();
+    } catch (error) {
+      throw new ConfigError(`DIGA_SECRET_PEPPER_FILE cannot be read: ${(error as Error).message}`);
+    }
+  }
+  if (!value) return undefined;
+  if (value.length < 32)
+    throw new ConfigError('DIGA_SECRET_PEPPER must be at least 32 characters (e.g. openssl rand -hex 32)');
+  return value;
 }
 
 /** A comma-separated list, trimmed, without empty items. */

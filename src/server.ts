@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import { DirectoryBlobStore } from './blobs/directory-store.js';
 import type { Config } from './config.js';
 import { bootstrapEmptyStore, type Bootstrap } from './domain/projects.js';
+import { useSecretPepper } from './domain/secrets.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest, pendingMigrations } from './store/migrate.js';
 import { RateLimits } from './rate-limits/rate-limits.js';
@@ -18,6 +19,7 @@ export interface RunningServer {
 /** config → store → migrate → bootstrap → app → listen. */
 export async function startServer(config: Config, out: NodeJS.WritableStream = process.stdout): Promise<RunningServer> {
   // Errors on idle pooled connections (a restarted database, say) are logged, never fatal.
+  useSecretPepper(config.secretPepper);
   let logPoolError = (error: Error) => process.stderr.write(`diga-api: store connection error: ${error.message}\n`);
   const store = openStore(config.databaseUrl, {
     poolSize: config.poolSize,
@@ -68,6 +70,9 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
     const address = await app.listen({ host: config.host, port: config.port });
     if (created) out.write(firstStartBanner(created, address));
     app.log.info({ store: store.description }, 'diga-api ready');
+    if (config.secretPepper === undefined && store.dialect === 'postgres') {
+      app.log.warn('DIGA_SECRET_PEPPER is not set: credentials are stored as plain SHA-256 digests (docs/SECURITY.md)');
+    }
 
     let stopping: Promise<void> | undefined;
     const stop = () =>

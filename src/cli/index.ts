@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
+import { useSecretPepper } from '../domain/secrets.js';
 import { commands, type CommandContext } from './commands.js';
 import { UsageError } from './usage-error.js';
 
@@ -57,6 +58,8 @@ export async function runCli(argv: string[], io = { out: process.stdout, err: pr
     const env = { ...process.env };
     if (values['database-url']) env.DIGA_DATABASE_URL = values['database-url'];
     const context: CommandContext = { args, options: values, config: loadConfig(env), io, json };
+    // Keys and tokens the CLI makes must be stored under the digest the server looks up.
+    useSecretPepper(context.config.secretPepper);
     return await command(context);
   } catch (error) {
     const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');

@@ -4,13 +4,23 @@ import {
   findApiKeyByHash,
   findRuntimeTokenByHash,
   insertRuntimeToken,
+  rehashApiKey,
+  rehashRuntimeToken,
   revokeApiKey as revokeApiKeyRow,
 } from '../store/credentials-repo.js';
 import { findProject } from '../store/projects-repo.js';
 import { issueApiKey } from './api-keys.js';
 import type { CredentialCache } from './credential-cache.js';
 import { isPermission, type Grant, type Permission } from './permissions.js';
-import { API_KEY_PATTERN, generateRuntimeToken, hashSecret, RUNTIME_TOKEN_PATTERN, sameDigest } from './secrets.js';
+import {
+  API_KEY_PATTERN,
+  generateRuntimeToken,
+  hashSecret,
+  pepperInUse,
+  RUNTIME_TOKEN_PATTERN,
+  sameDigest,
+  unpepperedDigest,
+} from './secrets.js';
 import { nowMicros, type Micros } from './time.js';
 import { newId } from './uuid.js';
 
@@ -39,8 +49,13 @@ export async function authenticateApiKey(
   const keyHash = hashSecret(value);
   const cached = cache?.get(keyHash, now);
   if (cached !== undefined) return cached;
-  const row = await findApiKeyByHash(db, keyHash);
-  if (row === undefined || !sameDigest(row.key_hash, keyHash) || row.revoked_at !== null) return undefined;
+  const row = await findByDigest(
+    value,
+    keyHash,
+    (hash) => findApiKeyByHash(db, hash),
+    (row, from) => rehashApiKey(db, row.id, from, keyHash),
+  );
+  if (row === undefined || row.revoked_at !== null) return undefined;
   if (row.expires_at !== null && row.expires_at <= now) return undefined;
   const permissions =
     row.restricted === 1 ? new Set((JSON.parse(row.permissions ?? '[]') as string[]).filter(isPermission)) : null;
@@ -52,9 +67,37 @@ export async function authenticateApiKey(
 export async function authenticateRuntimeToken(db: Db, value: string): Promise<{ tokenId: string } | undefined> {
   if (!RUNTIME_TOKEN_PATTERN.test(value)) return undefined;
   const tokenHash = hashSecret(value);
-  const row = await findRuntimeTokenByHash(db, tokenHash);
-  if (row === undefined || !sameDigest(row.token_hash, tokenHash) || row.revoked_at !== null) return undefined;
+  const row = await findByDigest(
+    value,
+    tokenHash,
+    (hash) => findRuntimeTokenByHash(db, hash),
+    (row, from) => rehashRuntimeToken(db, row.id, from, tokenHash),
+  );
+  if (row === undefined || row.revoked_at !== null) return undefined;
   return { tokenId: row.id };
+}
+
+/**
+ * The credential row stored under `digest`, compared again in constant time. A credential made
+ * before the deployment configured its pepper is stored under the plain SHA-256 digest: it is
+ * found under that, and moved to the peppered digest now that its value is at hand, so keys
+ * survive turning the pepper on and the plain digests disappear as keys are used.
+ */
+async function findByDigest<Row extends { id: string; key_hash?: string; token_hash?: string }>(
+  value: string,
+  digest: string,
+  find: (hash: string) => Promise<Row | undefined>,
+  rehash: (row: Row, fromHash: string) => Promise<void>,
+): Promise<Row | undefined> {
+  const stored = (row: Row) => (row.key_hash ?? row.token_hash) as string;
+  const row = await find(digest);
+  if (row !== undefined) return sameDigest(stored(row), digest) ? row : undefined;
+  if (!pepperInUse()) return undefined;
+  const legacy = unpepperedDigest(value);
+  const old = await find(legacy);
+  if (old === undefined || !sameDigest(stored(old), legacy)) return undefined;
+  await rehash(old, legacy);
+  return old;
 }
 
 export interface NewApiKeyInput {

@@ -1,9 +1,11 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Credential values: `sk-` + 64 hex for project API keys, `rt-` + 64 hex for runtime tokens.
- * Only a SHA-256 digest is stored. The values carry 256 random bits, so the digest cannot be
- * reversed or guessed, and looking a credential up by its digest compares no secret bytes in
+ * Only a digest is stored: HMAC-SHA256 keyed with the server-side pepper (DIGA_SECRET_PEPPER)
+ * when one is configured, else plain SHA-256. The values carry 256 random bits, so neither
+ * digest can be reversed or guessed; the pepper adds that a copy of the database alone cannot
+ * even confirm a leaked key. Looking a credential up by its digest compares no secret bytes in
  * user-visible time.
  */
 export const API_KEY_PATTERN = /^sk-[0-9a-f]{64}$/;
@@ -23,7 +25,27 @@ export function generateRuntimeToken(): NewSecret {
   return newSecret('rt-');
 }
 
+let pepper: Buffer | undefined;
+
+/**
+ * Set once at start (server and CLI) from the configuration. Process-wide on purpose: every
+ * place that digests a credential must agree, and there is one pepper per deployment.
+ */
+export function useSecretPepper(value: string | undefined): void {
+  pepper = value === undefined ? undefined : Buffer.from(value, 'utf8');
+}
+
+export function pepperInUse(): boolean {
+  return pepper !== undefined;
+}
+
+/** The digest a credential is stored and looked up under. */
 export function hashSecret(value: string): string {
+  return pepper === undefined ? unpepperedDigest(value) : createHmac('sha256', pepper).update(value).digest('hex');
+}
+
+/** What credentials made before a pepper was configured are stored under (see credentials.ts). */
+export function unpepperedDigest(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
 

@@ -44,6 +44,25 @@ export async function findRuntimeTokenByHash(db: Db, tokenHash: string): Promise
   return db.selectFrom('runtime_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
 }
 
+/** Moves a credential to another digest of the same value (see rehashLegacy in credentials.ts). */
+export async function rehashApiKey(db: Db, id: string, fromHash: string, toHash: string): Promise<void> {
+  await db
+    .updateTable('api_keys')
+    .set({ key_hash: toHash })
+    .where('id', '=', id)
+    .where('key_hash', '=', fromHash)
+    .execute();
+}
+
+export async function rehashRuntimeToken(db: Db, id: string, fromHash: string, toHash: string): Promise<void> {
+  await db
+    .updateTable('runtime_tokens')
+    .set({ token_hash: toHash })
+    .where('id', '=', id)
+    .where('token_hash', '=', fromHash)
+    .execute();
+}
+
 /** The project's live (unrevoked) keys, not yet ordered or limited. */
 export function liveApiKeysOf(db: Db, projectId: string) {
   return db.selectFrom('api_keys').selectAll().where('project_id', '=', projectId).where('revoked_at', 'is', null);
