@@ -33,11 +33,20 @@ const STATEMENT_CACHE_SIZE = 500;
  * CPU time, and a query's SQL text is the same on every call. And transactions begin IMMEDIATE,
  * taking the write lock at once: every transaction here writes, and a deferred one that reads
  * first can fail with SQLITE_BUSY instead of waiting when another process (the CLI) writes.
+ * A rollback when SQLite has already rolled the transaction back itself (it does on
+ * SQLITE_FULL and some I/O errors) does nothing, so the client sees the real cause, not
+ * "cannot rollback - no transaction is active".
  */
 function withStatementCache(sqlite: SQLite.Database): { prepare(sql: string): SQLite.Statement; close(): void } {
   const statements = new Map<string, SQLite.Statement>();
+  const rollback = sqlite.prepare('rollback');
+  const rollbackIfOpen = {
+    reader: false,
+    run: () => (sqlite.inTransaction ? rollback.run() : { changes: 0, lastInsertRowid: 0 }),
+  } as unknown as SQLite.Statement;
   return {
     prepare(sql: string) {
+      if (sql === 'rollback') return rollbackIfOpen;
       let statement = statements.get(sql);
       if (statement === undefined) {
         statement = sqlite.prepare(sql === 'begin' ? 'begin immediate' : sql);
