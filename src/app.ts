@@ -30,6 +30,7 @@ import type { HttpLimits } from './config.js';
 import { clientErrorHandler } from './http/client-errors.js';
 import { loggableUrl } from './http/loggable-url.js';
 import { registerCors } from './http/cors.js';
+import { registerDraining } from './http/draining.js';
 import { registerJsonParser } from './http/json-body.js';
 import { registerSecurityHeaders } from './http/response-headers.js';
 import { RateLimits } from './rate-limits/rate-limits.js';
@@ -75,6 +76,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     ...connectionLimits(deps.http),
     clientErrorHandler,
+    // Answered by registerDraining, in the envelope.
+    return503OnClosing: false,
     trustProxy: deps.trustProxy ?? false,
     // Long enough for any id a client may send, so a bad one is a 422 and not a 404.
     routerOptions: { maxParamLength: 4096 },
@@ -115,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     done();
   });
   registerSecurityHeaders(app, { hsts: deps.hsts ?? false });
+  registerDraining(app);
   registerErrorHandler(app);
   registerNotFound(app);
   registerCors(app, deps.corsOrigins ?? new Set());

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, errors, RequestValidationError, type ValidationIssue } from '../errors.js';
-import { classifyStoreError } from '../store/failures.js';
+import { classifyStoreError, unavailableMessage } from '../store/failures.js';
 import { issuesFromAjv } from './validation.js';
 
 /** Longest echo of a client's input in a 422; what is longer is cut, so the body stays small. */
@@ -26,7 +26,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (classifyStoreError(error) !== undefined) {
       // The store is down, full or read-only, or the statement timed out: the client may retry.
       request.log.warn({ err: error }, 'store unavailable');
-      return sendApiError(reply, errors.serviceUnavailable('The service is temporarily unavailable; retry shortly'));
+      return sendApiError(reply, errors.serviceUnavailable(unavailableMessage(error)));
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendApiError(reply, errors.internal());
