@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { ServerOptions } from 'node:http';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { registerErrorHandler } from './http/error-handler.js';
+import { registerErrorHandler, sendApiError } from './http/error-handler.js';
+import { ApiError } from './errors.js';
 import { registerNotFound } from './http/not-found.js';
 import { registerOpenApi } from './http/openapi.js';
 import { callRoutes } from './http/routes/calls/index.js';
@@ -27,7 +28,7 @@ import type { RouteDeps } from './http/route-deps.js';
 import type { Db } from './store/database.js';
 import { VERSION } from './version.js';
 import type { HttpLimits } from './config.js';
-import { clientErrorHandler } from './http/client-errors.js';
+import { clientErrorHandler, refuseConnect } from './http/client-errors.js';
 import { loggableUrl } from './http/loggable-url.js';
 import { registerCors } from './http/cors.js';
 import { registerDraining } from './http/draining.js';
@@ -78,6 +79,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clientErrorHandler,
     // Answered by registerDraining, in the envelope.
     return503OnClosing: false,
+    // A URL whose percent-encoding does not decode never reaches routing or the error handler.
+    frameworkErrors: (_error, _request, reply) =>
+      sendApiError(reply, new ApiError(400, 'BAD_REQUEST', 'Malformed percent-encoding in the URL')),
     trustProxy: deps.trustProxy ?? false,
     // Long enough for any id a client may send, so a bad one is a 422 and not a 404.
     routerOptions: { maxParamLength: 4096 },
@@ -89,6 +93,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.server.on('connect', refuseConnect);
 
   const shared = [
     ...errorSchemas,

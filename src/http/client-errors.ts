@@ -8,7 +8,15 @@ import type { Socket } from 'node:net';
  */
 export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, errorCode, message] = describe(error.code);
+  answerAndClose(socket, ...describe(error.code));
+}
+
+/** CONNECT never reaches Fastify (Node would drop the connection silently): a 405, then close. */
+export function refuseConnect(_request: unknown, socket: Socket): void {
+  answerAndClose(socket, 405, 'METHOD_NOT_ALLOWED', 'Method Not Allowed');
+}
+
+function answerAndClose(socket: Socket, status: number, errorCode: string, message: string): void {
   if (socket.writable) {
     const body = JSON.stringify({ status: 'error', error_code: errorCode, message });
     socket.write(

@@ -11,7 +11,12 @@ export interface RawResponse {
  * Sends bytes no well-behaved HTTP client would (invalid UTF-8, NUL, oversized or malformed
  * headers) and reads what comes back until the server closes, or `ms` passes (a hang).
  */
-export function rawRequest(port: number, bytes: Buffer | string, ms = 5000): Promise<RawResponse | 'closed'> {
+export function rawRequest(
+  port: number,
+  bytes: Buffer | string,
+  ms = 5000,
+  options: { head?: boolean } = {},
+): Promise<RawResponse | 'closed'> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -21,7 +26,7 @@ export function rawRequest(port: number, bytes: Buffer | string, ms = 5000): Pro
     }, ms);
     socket.on('data', (chunk) => {
       chunks.push(chunk);
-      const parsed = parseResponse(Buffer.concat(chunks));
+      const parsed = parseResponse(Buffer.concat(chunks), options);
       if (parsed !== undefined) {
         clearTimeout(timer);
         socket.destroy();
@@ -31,7 +36,7 @@ export function rawRequest(port: number, bytes: Buffer | string, ms = 5000): Pro
     socket.on('error', () => {});
     socket.on('close', () => {
       clearTimeout(timer);
-      resolve(parseResponse(Buffer.concat(chunks)) ?? 'closed');
+      resolve(parseResponse(Buffer.concat(chunks), options) ?? 'closed');
     });
     socket.write(bytes);
   });
@@ -45,8 +50,11 @@ export function openSocket(port: number): Promise<Socket> {
   });
 }
 
-/** A complete response (Content-Length or chunked), or undefined while more is to come. */
-export function parseResponse(data: Buffer): RawResponse | undefined {
+/**
+ * A complete response (Content-Length or chunked), or undefined while more is to come. An
+ * event stream never completes: its head is enough. A HEAD response has no body.
+ */
+export function parseResponse(data: Buffer, options: { head?: boolean } = {}): RawResponse | undefined {
   const end = data.indexOf('\r\n\r\n');
   if (end === -1) return undefined;
   const [statusLine = '', ...lines] = data.subarray(0, end).toString('latin1').split('\r\n');
@@ -57,6 +65,7 @@ export function parseResponse(data: Buffer): RawResponse | undefined {
     headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
   const rest = data.subarray(end + 4);
+  if (options.head || headers['content-type']?.startsWith('text/event-stream')) return { status, headers, body: '' };
   if (headers['transfer-encoding'] === 'chunked') {
     const body = dechunk(rest);
     return body === undefined ? undefined : { status, headers, body: body.toString('utf8') };

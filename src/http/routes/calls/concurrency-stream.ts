@@ -45,6 +45,9 @@ export const concurrencyStreamRoute: FastifyPluginAsyncTypebox<RouteDeps> = asyn
         // Proxies such as nginx would otherwise hold events back in their buffers.
         'x-accel-buffering': 'no',
       });
+      // HEAD (which Fastify routes here too) wants the headers only; Node sends them on end().
+      if (request.method === 'HEAD') return void out.end();
+      out.flushHeaders();
 
       let open = true;
       const send = async () => {
