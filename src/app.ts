@@ -33,7 +33,7 @@ import { loggableUrl } from './http/loggable-url.js';
 import { registerCors } from './http/cors.js';
 import { registerDraining } from './http/draining.js';
 import { registerJsonParser } from './http/json-body.js';
-import { registerSecurityHeaders } from './http/response-headers.js';
+import { registerResponseHeaders } from './http/response-headers.js';
 import { RateLimits } from './rate-limits/rate-limits.js';
 
 export interface AppDeps {
@@ -107,10 +107,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const schema of shared) app.addSchema(schema);
   app.setValidatorCompiler(createValidatorCompiler(shared));
 
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    done();
-  });
   app.addHook('onResponse', (request, reply, done) => {
     request.log.info(
       {
@@ -123,7 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
     done();
   });
-  registerSecurityHeaders(app, { hsts: deps.hsts ?? false });
+  registerResponseHeaders(app, { hsts: deps.hsts ?? false });
   registerDraining(app);
   registerErrorHandler(app);
   registerNotFound(app);

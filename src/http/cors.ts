@@ -17,14 +17,17 @@ export function registerCors(app: FastifyInstance, allowedOrigins: ReadonlySet<s
   const allowed = (origin: string | undefined): origin is string =>
     origin !== undefined && (allowedOrigins.has(origin) || allowedOrigins.has('*'));
 
-  app.addHook('onRequest', (request, reply, done) => {
-    const origin = request.headers.origin;
-    if (allowed(origin)) {
-      reply.headers({ 'access-control-allow-origin': origin, 'access-control-expose-headers': EXPOSE_HEADERS });
-    }
-    if (origin !== undefined) reply.header('vary', 'Origin');
-    done();
-  });
+  // Closed (the default), no response carries CORS headers, so requests need no hook at all.
+  if (allowedOrigins.size > 0) {
+    app.addHook('onRequest', (request, reply, done) => {
+      const origin = request.headers.origin;
+      if (allowed(origin)) {
+        reply.headers({ 'access-control-allow-origin': origin, 'access-control-expose-headers': EXPOSE_HEADERS });
+      }
+      if (origin !== undefined) reply.header('vary', 'Origin');
+      done();
+    });
+  }
 
   // Preflights for any path; an OPTIONS that is not a preflight is answered like any unknown method.
   app.options('*', { schema: { hide: true } }, async (request, reply) => {

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 
 /**
- * Headers for a JSON API that no browser should render, frame or sniff. The Swagger UI under
- * /docs is an HTML page with its own scripts, so it is left without the CSP.
+ * What every response carries: its request id, and the headers of a JSON API that no browser
+ * should render, frame or sniff. The Swagger UI under /docs is an HTML page with its own
+ * scripts, so it is left without the CSP. One hook for all: it runs on every request.
  */
-export function registerSecurityHeaders(app: FastifyInstance, options: { hsts: boolean }): void {
+export function registerResponseHeaders(app: FastifyInstance, options: { hsts: boolean }): void {
   const headers: Record<string, string> = {
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
@@ -16,6 +17,7 @@ export function registerSecurityHeaders(app: FastifyInstance, options: { hsts: b
   const docsHeaders = { ...headers };
   delete docsHeaders['content-security-policy'];
   app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
     reply.headers(request.url.startsWith('/docs') ? docsHeaders : headers);
     done();
   });

@@ -35,9 +35,13 @@ export function decide(policy: RatePolicy, tokens: number, allowed: boolean): De
   };
 }
 
+export function policyHeader(policy: RatePolicy): string {
+  return `"${policy.name}";q=${policy.burst};w=${Math.ceil(policy.burst / policy.perSecond)}`;
+}
+
 export function rateLimitHeaders(policy: RatePolicy, decision: Decision): Record<string, string> {
   const headers: Record<string, string> = {
-    'ratelimit-policy': `"${policy.name}";q=${policy.burst};w=${Math.ceil(policy.burst / policy.perSecond)}`,
+    'ratelimit-policy': policyHeader(policy),
     ratelimit: `"${policy.name}";r=${decision.remaining};t=${decision.resetSeconds}`,
   };
   if (!decision.allowed) headers['retry-after'] = String(decision.retryAfterSeconds);

@@ -2,7 +2,7 @@ import { ApiError } from '../errors.js';
 import type { Store } from '../store/database.js';
 import { MemoryLimiter } from './memory-limiter.js';
 import { SharedLimiter } from './shared-limiter.js';
-import { rateLimitHeaders, type Decision, type RateLimiter, type RatePolicy } from './policy.js';
+import { policyHeader, rateLimitHeaders, type Decision, type RateLimiter, type RatePolicy } from './policy.js';
 
 /** Which buckets apply; an absent policy is no limit. */
 export interface RateLimitPolicies {
@@ -62,15 +62,23 @@ export class RateLimits {
   }
 }
 
+const policyHeaders = new WeakMap<RatePolicy, string>();
+
 function enforce(policy: RatePolicy, decision: Decision, reply: Headers): void {
-  const headers = rateLimitHeaders(policy, decision);
-  for (const name in headers) reply.header(name, headers[name] as string);
-  if (!decision.allowed) {
-    throw new ApiError(
-      429,
-      'RATE_LIMITED',
-      `Too many requests; retry after ${decision.retryAfterSeconds} second${decision.retryAfterSeconds === 1 ? '' : 's'}`,
-      headers,
-    );
+  if (decision.allowed) {
+    // The hot path: every allowed request. The policy's header never changes, so it is built once.
+    let header = policyHeaders.get(policy);
+    if (header === undefined) policyHeaders.set(policy, (header = policyHeader(policy)));
+    reply.header('ratelimit-policy', header);
+    reply.header('ratelimit', `"${policy.name}";r=${decision.remaining};t=${decision.resetSeconds}`);
+    return;
   }
+  const headers = rateLimitHeaders(policy, decision);
+  const seconds = decision.retryAfterSeconds;
+  throw new ApiError(
+    429,
+    'RATE_LIMITED',
+    `Too many requests; retry after ${seconds} second${seconds === 1 ? '' : 's'}`,
+    headers,
+  );
 }
