@@ -33,7 +33,7 @@ import { loggableUrl } from './http/loggable-url.js';
 import { registerCors } from './http/cors.js';
 import { registerDraining } from './http/draining.js';
 import { registerJsonParser } from './http/json-body.js';
-import { registerResponseHeaders } from './http/response-headers.js';
+import { responseHeaders } from './http/response-headers.js';
 import { RateLimits } from './rate-limits/rate-limits.js';
 
 export interface AppDeps {
@@ -72,6 +72,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The HTTP application over a store. Never listens: main.ts and tests decide that. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const setResponseHeaders = responseHeaders({ hsts: deps.hsts ?? false });
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
@@ -80,8 +81,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Answered by registerDraining, in the envelope.
     return503OnClosing: false,
     // A URL whose percent-encoding does not decode never reaches routing or the error handler.
-    frameworkErrors: (_error, _request, reply) =>
-      sendApiError(reply, new ApiError(400, 'BAD_REQUEST', 'Malformed percent-encoding in the URL')),
+    frameworkErrors: (_error, request, reply) => {
+      setResponseHeaders(request, reply);
+      return sendApiError(reply, new ApiError(400, 'BAD_REQUEST', 'Malformed percent-encoding in the URL'));
+    },
     trustProxy: deps.trustProxy ?? false,
     // Long enough for any id a client may send, so a bad one is a 422 and not a 404.
     routerOptions: { maxParamLength: 4096 },
@@ -119,7 +122,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
     done();
   });
-  registerResponseHeaders(app, { hsts: deps.hsts ?? false });
+  app.addHook('onRequest', (request, reply, done) => {
+    setResponseHeaders(request, reply);
+    done();
+  });
   registerDraining(app);
   registerErrorHandler(app);
   registerNotFound(app);

@@ -21,10 +21,11 @@ describe('response hygiene: security headers, caching, CORS', () => {
       t.app.inject({ url: '/v1/call/not-a-uuid', headers: auth() }),
       t.app.inject({ url: '/nowhere' }),
       t.app.inject({ url: '/healthz' }),
+      t.app.inject({ url: '/v1/call/%E0%A4%A' }),
     ]);
     assert.deepEqual(
       answers.map((a) => a.statusCode),
-      [200, 401, 422, 404, 200],
+      [200, 401, 422, 404, 200, 400],
     );
     for (const answer of answers) {
       assert.equal(answer.headers['x-content-type-options'], 'nosniff');
@@ -33,6 +34,7 @@ describe('response hygiene: security headers, caching, CORS', () => {
       assert.equal(answer.headers['content-security-policy'], "default-src 'none'; frame-ancestors 'none'");
       assert.equal(answer.headers['strict-transport-security'], 'max-age=31536000');
       assert.equal(answer.headers['x-powered-by'], undefined);
+      assert.match(String(answer.headers['x-request-id']), /^[0-9a-f-]{36}$/);
     }
     // Authenticated answers are never cached, whatever their status.
     assert.equal(answers[0]?.headers['cache-control'], 'no-store');

@@ -1,11 +1,14 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export type ResponseHeaders = (request: FastifyRequest, reply: FastifyReply) => void;
 
 /**
  * What every response carries: its request id, and the headers of a JSON API that no browser
  * should render, frame or sniff. The Swagger UI under /docs is an HTML page with its own
- * scripts, so it is left without the CSP. One hook for all: it runs on every request.
+ * scripts, so it is left without the CSP. Set by one onRequest hook, and by the answer to a URL
+ * that fails before hooks run.
  */
-export function registerResponseHeaders(app: FastifyInstance, options: { hsts: boolean }): void {
+export function responseHeaders(options: { hsts: boolean }): ResponseHeaders {
   const headers: Record<string, string> = {
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
@@ -16,9 +19,8 @@ export function registerResponseHeaders(app: FastifyInstance, options: { hsts: b
   if (options.hsts) headers['strict-transport-security'] = 'max-age=31536000';
   const docsHeaders = { ...headers };
   delete docsHeaders['content-security-policy'];
-  app.addHook('onRequest', (request, reply, done) => {
+  return (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.headers(request.url.startsWith('/docs') ? docsHeaders : headers);
-    done();
-  });
+  };
 }
