@@ -1,7 +1,8 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Store } from './database.js';
 import { parsePostgresInstant } from './dialect.js';
+import { preparedStatementNames } from './precompiled.js';
 import type { Database } from './schema.js';
 
 export interface PostgresOptions {
@@ -47,12 +48,37 @@ export function openPostgresStore(url: string, options: Partial<PostgresOptions>
   // or a retry), and the pool discards the broken client when it is released.
   pool.on('error', onError);
   pool.on('connect', (client) => client.on('error', onError));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
   const { host, pathname } = new URL(url);
   return {
     db,
     dialect: 'postgres',
     description: `PostgreSQL ${host}${pathname}`,
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * The pool as Kysely sees it, with one change: the hot queries (precompiled.ts) run as named
+ * prepared statements. Kysely sends every query unnamed, so PostgreSQL parses and plans it anew
+ * each time; profiling the GET on PostgreSQL put that round of Parse/Describe at the top. A
+ * client prepares a name on its first use and keeps it for the connection's life.
+ */
+function withPreparedStatements(pool: pg.Pool): PostgresPool {
+  const prepared = new WeakSet<pg.PoolClient>();
+  return {
+    connect: async () => {
+      const client = await pool.connect();
+      if (!prepared.has(client)) {
+        prepared.add(client);
+        const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+        (client as { query: unknown }).query = (text: unknown, values?: unknown[]) => {
+          const name = typeof text === 'string' ? preparedStatementNames.get(text) : undefined;
+          return name === undefined ? query(text, values) : query({ name, text, values });
+        };
+      }
+      return client as unknown as PostgresPoolClient;
+    },
+    end: () => pool.end(),
   };
 }
