@@ -112,6 +112,24 @@ describe('limits on what a client may send, over a real socket', () => {
     envelope(parseResponse(Buffer.concat(received)) ?? 'closed', 408, 'REQUEST_TIMEOUT');
   });
 
+  test('a client that sends its body too slowly is cut off once the request timeout passes', async () => {
+    const slow = await openSocket(port);
+    const received: Buffer[] = [];
+    slow.on('data', (chunk) => received.push(chunk));
+    const closed = new Promise<number>((resolve) => slow.on('close', () => resolve(Date.now())));
+    const started = Date.now();
+    slow.write(
+      `POST /internal/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t.runtimeToken}\r\n` +
+        'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"events":[',
+    );
+    const trickle = setInterval(() => slow.destroyed || slow.write(' '), 100);
+    const closedAt = await closed;
+    clearInterval(trickle);
+    // requestTimeout is 2 s; at one byte per 100 ms the body would take 100 s.
+    assert.ok(closedAt - started < 4000, `cut off after ${closedAt - started} ms`);
+    envelope(parseResponse(Buffer.concat(received)) ?? 'closed', 408, 'REQUEST_TIMEOUT');
+  });
+
   test('keep-alive: a connection serves at most maxRequestsPerSocket requests, and idles out', async () => {
     const socket = await openSocket(port);
     let data = Buffer.alloc(0);
