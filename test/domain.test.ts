@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { canonicalUuid, parseUuid } from '../src/domain/uuid.js';
 import { formatInstant, parseInstant } from '../src/domain/time.js';
+import { CredentialCache } from '../src/domain/credential-cache.js';
 
 describe('pydantic-compatible UUID parsing', () => {
   test('accepts every form the uuid crate does, in any case', () => {
@@ -78,5 +79,31 @@ describe('instants', () => {
         assert.equal(parseInstant(formatInstant(micros)), micros);
       }),
     );
+  });
+});
+
+describe('the credential cache', () => {
+  const principal = { projectId: 'p', keyId: 'k', permissions: null };
+
+  test('another process’s commit evicts cached keys within 20 ms, asking the store at most that often', () => {
+    let generation = 1;
+    let asked = 0;
+    const cache = new CredentialCache(1000, () => (asked++, generation));
+    const ms = (n: number) => n * 1000; // instants are microseconds
+    cache.set('h', principal, null, ms(0));
+    for (let t = 1; t < 20; t += 1) assert.equal(cache.get('h', ms(t)), principal);
+    assert.equal(asked, 1, 'one data_version read for twenty requests');
+    generation = 2; // the CLI revoked a key
+    assert.equal(cache.get('h', ms(19)), principal, 'not yet noticed');
+    assert.equal(cache.get('h', ms(20)), undefined, 'noticed within 20 ms');
+  });
+
+  test('entries expire with their TTL and with the key', () => {
+    const cache = new CredentialCache(1000);
+    cache.set('a', principal, null, 0);
+    cache.set('b', principal, 500_000, 0);
+    assert.equal(cache.get('a', 999_000), principal);
+    assert.equal(cache.get('b', 500_000), undefined, 'the key expired');
+    assert.equal(cache.get('a', 1_000_000), undefined, 'the entry is stale');
   });
 });
