@@ -160,7 +160,11 @@ describeEachBackend('ingestion properties', (backend) => {
           assert.deepEqual(await callAndTranscript(shuffled, callId), await callAndTranscript(reference, callId));
         },
       ),
-      { numRuns: RUNS },
+      {
+        numRuns: RUNS,
+        includeErrorInReport: true,
+        ...(process.env.DIGA_PROPERTY_SEED ? { seed: Number(process.env.DIGA_PROPERTY_SEED) } : {}),
+      },
     );
   });
 

@@ -327,4 +327,20 @@ describeEachBackend('POST /internal/v1/events', (backend) => {
     }
     assert.equal(await countRows(t, 'call_events'), 0);
   });
+  test('a contact seen only in a superseded call.created keeps no sighting', async () => {
+    const first = callEvents(t.projectA);
+    const x = { identifier: '+34600999001', contact_type: 'call' as const };
+    const y = { identifier: '+34600999002', contact_type: 'call' as const };
+    // Reported out of order: the call's created event at 50 s (contact X), then its earlier one at 30 s (Y).
+    assert.equal((await postEvents(t.app, t.runtimeToken, [first.created(50, { contact: x })])).statusCode, 200);
+    assert.equal((await postEvents(t.app, t.runtimeToken, [first.created(30, { contact: y })])).statusCode, 200);
+    const call = (await getCallAs(t.app, t.keyA, first.callId)).json();
+    assert.equal(call.contact.identifier, y.identifier);
+
+    // In order, X was never seen at 50 s: its first sighting is this later call's, at 69 s.
+    const second = callEvents(t.projectA);
+    assert.equal((await postEvents(t.app, t.runtimeToken, [second.created(69, { contact: x })])).statusCode, 200);
+    const other = (await getCallAs(t.app, t.keyA, second.callId)).json();
+    assert.equal(other.contact.created_date, '2026-11-20T10:01:09Z');
+  });
 });

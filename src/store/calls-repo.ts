@@ -153,10 +153,14 @@ export async function countCallsInStatus(db: Db, projectId: string, statuses: st
   return Number(row.n);
 }
 
-/** A call's status and how many times it changed, as last written. */
+/** A call's status, how many times it changed, and its contact, as last written. */
 export async function findCallStatus(
   db: Db,
   callId: string,
-): Promise<Pick<CallRow, 'status' | 'status_sequence'> | undefined> {
-  return db.selectFrom('calls').select(['status', 'status_sequence']).where('id', '=', callId).executeTakeFirst();
+): Promise<Pick<CallRow, 'status' | 'status_sequence' | 'contact_id'> | undefined> {
+  return db
+    .selectFrom('calls')
+    .select(['status', 'status_sequence', 'contact_id'])
+    .where('id', '=', callId)
+    .executeTakeFirst();
 }

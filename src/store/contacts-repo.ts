@@ -36,3 +36,26 @@ export async function upsertContact(db: Db, contact: ContactIdentity, seenAt: nu
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/**
+ * Re-dates a contact from the calls that still name it, after one of its calls moved to another
+ * contact (an earlier `call.created` with another identifier arrived late). A sighting that no
+ * call keeps is not a sighting: without this, the order events arrive in would decide the
+ * contact's created_date. A contact no call names any more is removed, as it would never have
+ * existed had the events arrived in order.
+ */
+export async function redateContact(db: Db, projectId: string, contactId: string): Promise<void> {
+  const row = await db
+    .selectFrom('calls')
+    .select((eb) => eb.fn.min('created_date').as('earliest'))
+    .where('project_id', '=', projectId)
+    .where('contact_id', '=', contactId)
+    .executeTakeFirst();
+  const earliest = row?.earliest ?? null;
+  if (earliest === null) {
+    await db.deleteFrom('contacts').where('id', '=', contactId).execute();
+  } else {
+    const createdDate = dbInstant(db, Number(earliest));
+    await db.updateTable('contacts').set({ created_date: createdDate }).where('id', '=', contactId).execute();
+  }
+}

@@ -2,7 +2,7 @@ import { errors, RequestValidationError, type ValidationIssue } from '../../erro
 import type { Db } from '../../store/database.js';
 import { existingProjectIds } from '../../store/projects-repo.js';
 import { findCallOwners, findEventPayloads, insertEvents, lifecycleEventsOf } from '../../store/call-events-repo.js';
-import { upsertContact } from '../../store/contacts-repo.js';
+import { redateContact, upsertContact } from '../../store/contacts-repo.js';
 import { findCallStatus, upsertCall } from '../../store/calls-repo.js';
 import { enqueueStatusChanged, statusSubscribers, type StatusSubscribers } from '../webhooks/status-events.js';
 import { insertMessages } from '../../store/messages-repo.js';
@@ -185,6 +185,9 @@ async function refreshCall(trx: Db, callId: string, now: number, subscribers: St
     updated_at: now,
     status_sequence: sequence + reached.length,
   });
+  if (previous !== undefined && previous.contact_id !== contactId) {
+    await redateContact(trx, state.projectId, previous.contact_id);
+  }
   if (reached.length > 0) {
     await enqueueStatusChanged(trx, subscribers, state.projectId, state.id, sequence, reached, now);
   }
