@@ -35,14 +35,27 @@ export function decide(policy: RatePolicy, tokens: number, allowed: boolean): De
   };
 }
 
+const policyHeaders = new WeakMap<RatePolicy, string>();
+
+/** `RateLimit-Policy`: it never changes for a policy, so it is built once (it is on every request). */
 export function policyHeader(policy: RatePolicy): string {
-  return `"${policy.name}";q=${policy.burst};w=${Math.ceil(policy.burst / policy.perSecond)}`;
+  let header = policyHeaders.get(policy);
+  if (header === undefined) {
+    header = `"${policy.name}";q=${policy.burst};w=${Math.ceil(policy.burst / policy.perSecond)}`;
+    policyHeaders.set(policy, header);
+  }
+  return header;
+}
+
+/** `RateLimit`: what is left, and when the bucket is full again. */
+export function remainingHeader(policy: RatePolicy, decision: Decision): string {
+  return `"${policy.name}";r=${decision.remaining};t=${decision.resetSeconds}`;
 }
 
 export function rateLimitHeaders(policy: RatePolicy, decision: Decision): Record<string, string> {
   const headers: Record<string, string> = {
     'ratelimit-policy': policyHeader(policy),
-    ratelimit: `"${policy.name}";r=${decision.remaining};t=${decision.resetSeconds}`,
+    ratelimit: remainingHeader(policy, decision),
   };
   if (!decision.allowed) headers['retry-after'] = String(decision.retryAfterSeconds);
   return headers;
