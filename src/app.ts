@@ -13,6 +13,10 @@ import { recordingRoutes } from './http/routes/recordings/index.js';
 import { apiKeyRoutes } from './http/routes/api-keys/index.js';
 import { webhookRoutes } from './http/routes/webhooks/index.js';
 import { webhookSchemas } from './http/schemas/webhooks.js';
+import { agentSchemas } from './http/schemas/agents.js';
+import { phoneSchemas } from './http/schemas/phones.js';
+import { agentRoutes } from './http/routes/agents/index.js';
+import { phoneRoutes } from './http/routes/phones/index.js';
 import { DeliveryWorker, type DeliveryOptions } from './webhooks/delivery-worker.js';
 import { systemResolver, type Resolver, type UrlPolicy } from './webhooks/url-policy.js';
 import { callSchemas } from './http/schemas/calls.js';
@@ -106,6 +110,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...recordingSchemas,
     ...apiKeySchemas,
     ...webhookSchemas,
+    ...agentSchemas,
+    ...phoneSchemas,
   ];
   for (const schema of shared) app.addSchema(schema);
   app.setValidatorCompiler(createValidatorCompiler(shared));
@@ -172,6 +178,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(recordingRoutes, routeDeps);
   await app.register(apiKeyRoutes, routeDeps);
   await app.register(webhookRoutes, routeDeps);
+  await app.register(agentRoutes, routeDeps);
+  await app.register(phoneRoutes, routeDeps);
   await app.register(internalRoutes, routeDeps);
   await app.register(healthRoutes, routeDeps);
   return app;

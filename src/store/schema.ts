@@ -19,12 +19,18 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  dial_jobs: DialJobsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export interface ProjectsTable {
   id: string;
   name: string;
   created_date: number;
+  /** Calls dialing or in progress at once (outbound); null: the server's default. */
+  max_concurrent_calls: number | null;
+  /** JSON array of calling codes ("34") `to_number` may have; null: Spain only. */
+  allowed_country_codes: string | null;
 }
 
 export interface ApiKeysTable {
@@ -55,6 +61,9 @@ export interface AgentsTable {
   project_id: string;
   name: string;
   created_date: number;
+  modified_at: number | null;
+  published_version_id: string | null;
+  draft_version_id: string | null;
 }
 
 export interface AgentVersionsTable {
@@ -63,6 +72,13 @@ export interface AgentVersionsTable {
   agent_id: string;
   name: string | null;
   created_date: number;
+  /** 1, 2, … for launched versions; 0 for the draft. */
+  number: number;
+  is_draft: number;
+  mode: string;
+  /** JSON: the agent's configuration fields, as AgentRequest names them. */
+  config: string;
+  modified_at: number | null;
 }
 
 export interface PhoneRegistersTable {
@@ -70,6 +86,38 @@ export interface PhoneRegistersTable {
   project_id: string;
   /** An E.164 number or a SIP identifier. */
   number: string;
+  created_date: number;
+  nickname: string | null;
+  telephony_provider: string;
+  status: string;
+  assigned_at: number | null;
+  inbound_version_id: string | null;
+  outbound_version_id: string | null;
+  /** JSON SipConfig: termination_uri, username, password, encryption, allowed addresses. */
+  sip_config: string | null;
+}
+
+export type DialJobState = 'queued' | 'claimed' | 'confirmed';
+
+export interface DialJobsTable {
+  call_id: string;
+  project_id: string;
+  state: DialJobState;
+  /** JSON: what the runtime needs to place the call. */
+  payload: string;
+  attempts: number;
+  lease_token: string | null;
+  lease_until: number | null;
+  claimed_by: string | null;
+  created_date: number;
+  confirmed_at: number | null;
+}
+
+export interface IdempotencyKeysTable {
+  project_id: string;
+  key: string;
+  request_hash: string;
+  call_id: string;
   created_date: number;
 }
 

@@ -3,6 +3,7 @@ import * as initial from './0001-initial.js';
 import * as callsApi from './0002-calls-api.js';
 import * as webhooks from './0003-webhooks.js';
 import * as rateLimits from './0004-rate-limits.js';
+import * as outboundCalls from './0005-outbound-calls.js';
 
 /** Every migration, numbered and forward-only. Add new ones at the end; never edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ export const migrations: Record<string, Migration> = {
   '0002-calls-api': callsApi,
   '0003-webhooks': webhooks,
   '0004-rate-limits': rateLimits,
+  '0005-outbound-calls': outboundCalls,
 };
 
 export const migrationProvider: MigrationProvider = {

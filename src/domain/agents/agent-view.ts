@@ -1,0 +1,87 @@
+import type { Static } from '@sinclair/typebox';
+import { CONFIG_DEFAULTS, type AgentResponseSchema } from '../../http/schemas/agents.js';
+import type { AgentRow, AgentVersionRow } from '../../store/agents-repo.js';
+import { formatInstant } from '../time.js';
+
+/** An agent version's configuration: AgentRequest's fields (voice_id, language, …) as given. */
+export type AgentConfig = Record<string, unknown> & { voice_id: string; language: string; mode: string };
+
+export type AgentView = Static<typeof AgentResponseSchema>;
+
+/** AgentResponseSchema: the agent's dates and one of its versions, keys in the reference's order. */
+export function toAgentView(agent: AgentRow, version: AgentVersionRow): AgentView {
+  const c = { ...CONFIG_DEFAULTS, ...(JSON.parse(version.config) as AgentConfig) };
+  const view = {
+    agent_id: agent.id,
+    modified_at: formatInstant(agent.modified_at ?? agent.created_date),
+    created_at: formatInstant(agent.created_date),
+    version_id: version.id,
+    version_name: version.name,
+    version_number: version.number,
+    version_created_at: formatInstant(version.created_date),
+    is_draft: version.is_draft === 1,
+    is_published: agent.published_version_id === version.id,
+    name: c.name,
+    description: c.description,
+    prompt: c.prompt,
+    greeting: c.greeting,
+    time_before_start: c.time_before_start,
+    voice: voiceOf(c.voice_id),
+    volume: c.volume,
+    language: c.language,
+    max_reminder_count: c.max_reminder_count,
+    reminder_frequency_ms: c.reminder_frequency_ms,
+    reminder_messages: c.reminder_messages,
+    knowledge_base_ids: c.knowledge_base_ids,
+    knowledge_item_ids: c.knowledge_item_ids,
+    mode: c.mode,
+    conversational_path_id: c.conversational_path_id,
+    integrations: ((c.integrations ?? []) as { integration_id: string; tool_ids: string[] }[]).map((i) => ({
+      integration_id: i.integration_id,
+      // Integrations are managed outside this service: their id stands in for their name.
+      integration_name: i.integration_id,
+      tool_ids: i.tool_ids,
+      requires_setup: false,
+      source_integration_template_id: null,
+    })),
+    call_tools: c.call_tools ?? [],
+    dynamic_variables: c.dynamic_variables,
+    background_audio: c.background_audio,
+    flows: ((c.flow_ids ?? []) as string[]).map((id) => ({
+      id,
+      name: null,
+      requires_setup: false,
+      source_flow_template_id: null,
+      status: null,
+      produced_variables: [],
+      consumed_variables: [],
+    })),
+    source_template_id: null,
+    voicemail_detection: c.voicemail_detection,
+    voicemail_action: c.voicemail_action,
+    voicemail_message: c.voicemail_message,
+    phone_menu_detection: c.phone_menu_detection,
+    phone_menu_action: c.phone_menu_action,
+    phone_menu_navigation_mode: c.phone_menu_navigation_mode,
+    phone_menu_goal: c.phone_menu_goal,
+    phone_menu_key_sequence: c.phone_menu_key_sequence,
+    validation_issues: null,
+  };
+  return view as unknown as AgentView;
+}
+
+/**
+ * The voice catalog belongs to the voice runtime, not to this service: the voice is known by its
+ * id only, which stands in for its name and its provider id (see README, "Agents").
+ */
+function voiceOf(voiceId: string) {
+  return {
+    id: voiceId,
+    name: voiceId,
+    provider: 'elevenlabs',
+    provider_voice_id: voiceId,
+    preview_urls: null,
+    gender: null,
+    is_favourite: false,
+  };
+}

@@ -1,0 +1,22 @@
+import { Type } from '@sinclair/typebox';
+import { canonicalUuid } from '../../../domain/uuid.js';
+import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
+import { AgentModeSchema } from '../../schemas/agents.js';
+
+export const agentCommon = { tags: ['Agents'], security: [{ CustomHTTPBearer: [] }] };
+export const uuid = (value: string) => canonicalUuid(value) as string;
+
+export const agentErrorResponses = {
+  400: errorResponse('Bad request - Invalid parameters'),
+  401: errorResponse('Invalid Api Key'),
+  403: errorResponse('Forbidden - Insufficient permissions'),
+  404: errorResponse('Agent Not Found'),
+  422: validationErrorResponse,
+  500: errorResponse('Internal Server Error'),
+};
+
+/** The filters GET /v1/agent/ and GET /v1/agent/{id}/version take besides pagination. */
+export const agentFilterQuery = {
+  mode: Type.Optional(Type.Ref(AgentModeSchema)),
+  is_published: Type.Boolean({ default: false, title: 'Is Published' }),
+};

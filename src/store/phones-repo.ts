@@ -1,0 +1,82 @@
+import type { Db } from './database.js';
+import { withDbInstants } from './dialect.js';
+import type { PhoneRegistersTable } from './schema.js';
+
+export type PhoneRow = PhoneRegistersTable;
+
+export type Direction = 'inbound' | 'outbound';
+const bindingColumn = (direction: Direction) =>
+  direction === 'inbound' ? ('inbound_version_id' as const) : ('outbound_version_id' as const);
+
+export async function insertPhone(db: Db, row: PhoneRow): Promise<void> {
+  await db
+    .insertInto('phone_registers')
+    .values(withDbInstants(db, row, ['created_date', 'assigned_at']))
+    .execute();
+}
+
+export function phonesOf(db: Db, projectId: string) {
+  return db.selectFrom('phone_registers').selectAll().where('project_id', '=', projectId);
+}
+
+export async function findPhone(db: Db, projectId: string, id: string): Promise<PhoneRow | undefined> {
+  return phonesOf(db, projectId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function findPhoneByNumber(db: Db, projectId: string, number: string): Promise<PhoneRow | undefined> {
+  return phonesOf(db, projectId).where('number', '=', number).executeTakeFirst();
+}
+
+export async function countPhones(db: Db, projectId: string): Promise<number> {
+  const row = await db
+    .selectFrom('phone_registers')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('project_id', '=', projectId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function updatePhone(
+  db: Db,
+  id: string,
+  changes: Partial<Pick<PhoneRow, 'nickname' | 'inbound_version_id' | 'outbound_version_id'>>,
+): Promise<void> {
+  if (Object.keys(changes).length === 0) return;
+  await db.updateTable('phone_registers').set(changes).where('id', '=', id).execute();
+}
+
+export async function deletePhone(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('phone_registers').where('id', '=', id).execute();
+}
+
+/** Phones other than `exceptPhoneId` bound (either way) to one of the agent's versions. */
+export async function phonesBoundToAgent(db: Db, agentId: string, exceptPhoneId = ''): Promise<PhoneRow[]> {
+  const versions = db.selectFrom('agent_versions').select('id').where('agent_id', '=', agentId);
+  return db
+    .selectFrom('phone_registers')
+    .selectAll()
+    .where((eb) => eb.or([eb('inbound_version_id', 'in', versions), eb('outbound_version_id', 'in', versions)]))
+    .where('id', '!=', exceptPhoneId)
+    .execute();
+}
+
+/** Moves every binding to any of the agent's versions onto `versionId` (null: unbinds them). */
+export async function rebindAgent(db: Db, agentId: string, versionId: string | null): Promise<void> {
+  const versions = db.selectFrom('agent_versions').select('id').where('agent_id', '=', agentId);
+  for (const direction of ['inbound', 'outbound'] as const) {
+    const column = bindingColumn(direction);
+    await db
+      .updateTable('phone_registers')
+      .set({ [column]: versionId })
+      .where(column, 'in', versions)
+      .execute();
+  }
+}
+
+export async function bindPhone(db: Db, phoneId: string, direction: Direction, versionId: string): Promise<void> {
+  await db
+    .updateTable('phone_registers')
+    .set({ [bindingColumn(direction)]: versionId })
+    .where('id', '=', phoneId)
+    .execute();
+}
