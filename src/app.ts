@@ -39,6 +39,8 @@ import { registerDraining } from './http/draining.js';
 import { registerJsonParser } from './http/json-body.js';
 import { responseHeaders } from './http/response-headers.js';
 import { RateLimits } from './rate-limits/rate-limits.js';
+import { DialSignal } from './domain/dialing/dial-jobs.js';
+import { DEFAULT_DIALING, type DialingOptions } from './domain/dialing/settings.js';
 
 export interface AppDeps {
   db: Db;
@@ -64,6 +66,8 @@ export interface AppDeps {
     publicUrl?: string;
   };
   concurrencyIntervalMs?: number;
+  /** Outbound calls; DEFAULT_DIALING when absent. */
+  dialing?: Partial<DialingOptions>;
   webhooks?: {
     policy?: UrlPolicy;
     resolve?: Resolver;
@@ -155,6 +159,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       policy: deps.webhooks?.policy ?? { allowHttp: false, allowedHosts: new Set() },
       resolve: deps.webhooks?.resolve ?? systemResolver,
     },
+    dialing: { ...DEFAULT_DIALING, ...deps.dialing },
+    dialSignal: new DialSignal(),
   };
   const delivery = deps.webhooks?.delivery;
   if (delivery !== undefined) {

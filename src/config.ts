@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RateLimitPolicies } from './rate-limits/rate-limits.js';
+import type { DialingOptions } from './domain/dialing/settings.js';
 
 /**
  * The only module that reads the environment. Parsed once at start; a bad value stops the
@@ -44,6 +45,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** How often the concurrency stream sends the active call count, in milliseconds. */
   concurrencyIntervalMs: number;
+  /** Outbound calls: per-project defaults and the dial-job leases. */
+  dialing: DialingOptions;
   webhooks: {
     /** Run the delivery worker in this process. */
     worker: boolean;
@@ -117,6 +120,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recordingUrlTtlSeconds: integer(env, 'DIGA_RECORDING_URL_TTL_SECONDS', 3600, 10, 7 * 86_400),
     publicUrl: publicUrl(env),
     concurrencyIntervalMs: integer(env, 'DIGA_CONCURRENCY_INTERVAL_MS', 5000, 100, 600_000),
+    dialing: {
+      maxConcurrentCalls: integer(env, 'DIGA_MAX_CONCURRENT_CALLS', 10, 1, 100_000),
+      allowedCountryCodes: ['34', ...callingCodes(env)],
+      leaseMs: integer(env, 'DIGA_DIAL_LEASE_SECONDS', 30, 1, 3600) * 1000,
+      maxAttempts: integer(env, 'DIGA_DIAL_MAX_ATTEMPTS', 3, 1, 100),
+    },
     webhooks: {
       worker: boolean(env, 'DIGA_WEBHOOK_WORKER', true),
       timeoutMs: integer(env, 'DIGA_WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
@@ -168,6 +177,16 @@ function secretPepper(env: NodeJS.ProcessEnv): string | undefined {
   if (value.length < 32)
     throw new ConfigError('DIGA_SECRET_PEPPER must be at least 32 characters (e.g. openssl rand -hex 32)');
   return value;
+}
+
+/** DIGA_ALLOWED_COUNTRY_CODES: calling codes besides Spain's (34) that calls may go to. */
+function callingCodes(env: NodeJS.ProcessEnv): string[] {
+  const codes = list(env.DIGA_ALLOWED_COUNTRY_CODES).map((code) => code.replace(/^\+/, ''));
+  const bad = codes.find((code) => !/^[1-9]\d{0,2}$/.test(code));
+  if (bad !== undefined) {
+    throw new ConfigError(`DIGA_ALLOWED_COUNTRY_CODES must list calling codes such as 351,33, not "${bad}"`);
+  }
+  return codes;
 }
 
 /** A comma-separated list, trimmed, without empty items. */

@@ -53,6 +53,7 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
         publicUrl: config.publicUrl,
       },
       concurrencyIntervalMs: config.concurrencyIntervalMs,
+      dialing: config.dialing,
       webhooks: {
         policy: { allowHttp: config.webhooks.allowHttp, allowedHosts: config.webhooks.allowedHosts },
         delivery: config.webhooks.worker ? config.webhooks : undefined,

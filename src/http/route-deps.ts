@@ -4,6 +4,8 @@ import type { RecordingLinks } from '../domain/recordings/links.js';
 import type { Db } from '../store/database.js';
 import type { WebhookTargets } from '../domain/webhooks/webhooks.js';
 import type { RateLimits } from '../rate-limits/rate-limits.js';
+import type { DialSignal } from '../domain/dialing/dial-jobs.js';
+import type { DialingOptions } from '../domain/dialing/settings.js';
 
 /** What every route plugin is given. */
 export interface RouteDeps {
@@ -24,4 +26,8 @@ export interface RouteDeps {
   concurrencyIntervalMs: number;
   /** Which webhook URLs are acceptable, and how their names resolve. */
   webhookTargets: WebhookTargets;
+  /** Outbound calls: caps, allowed countries, leases. */
+  dialing: DialingOptions;
+  /** Wakes this process's waiting dial-job claims when a call is placed. */
+  dialSignal: DialSignal;
 }

@@ -36,3 +36,28 @@ export async function existingProjectIds(db: Db, ids: string[]): Promise<Set<str
   const rows = await db.selectFrom('projects').select('id').where('id', 'in', ids).execute();
   return new Set(rows.map((r) => r.id));
 }
+
+/** A project's plan settings for outbound calls; null fields: the server's defaults. */
+export interface DialSettingsRow {
+  id: string;
+  max_concurrent_calls: number | null;
+  allowed_country_codes: string | null;
+}
+
+export async function findDialSettings(db: Db, ids: string[]): Promise<Map<string, DialSettingsRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('projects')
+    .select(['id', 'max_concurrent_calls', 'allowed_country_codes'])
+    .where('id', 'in', ids)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+export async function updateDialSettings(
+  db: Db,
+  id: string,
+  changes: Partial<Pick<DialSettingsRow, 'max_concurrent_calls' | 'allowed_country_codes'>>,
+): Promise<void> {
+  await db.updateTable('projects').set(changes).where('id', '=', id).execute();
+}

@@ -35,80 +35,80 @@ export interface IngestResult {
  */
 export async function ingestEvents(db: Db, batch: readonly RuntimeEvent[]): Promise<IngestResult> {
   const events = batch.map(canonicalEvent);
+  return withRetries(() => db.transaction().execute((trx) => recordEvents(trx, events)));
+}
+
+/** ingestEvents' work inside the caller's transaction (placing a call records its call.created). */
+export async function recordEvents(trx: Db, events: CallEvent[]): Promise<IngestResult> {
   const payloads = events.map(eventPayload);
+  await lockCalls(trx, [...new Set(events.map((e) => e.callId))]);
+  await assertBatchConsistent(trx, events);
+  const deleted = await findDeletedCalls(trx, [...new Set(events.map((e) => e.callId))]);
 
-  return withRetries(() =>
-    db.transaction().execute(async (trx) => {
-      await lockCalls(trx, [...new Set(events.map((e) => e.callId))]);
-      await assertBatchConsistent(trx, events);
-      const deleted = await findDeletedCalls(trx, [...new Set(events.map((e) => e.callId))]);
-
-      const stored = await findEventPayloads(
-        trx,
-        events.map((e) => e.eventId),
-      );
-      const seenInBatch = new Map<string, string>();
-      const fresh: CallEvent[] = [];
-      const freshPayloads: string[] = [];
-      const statuses = events.map((event, index): EventOutcome => {
-        if (deleted.has(event.callId)) return 'discarded';
-        const payload = payloads[index] as string;
-        const earlier = stored.get(event.eventId) ?? seenInBatch.get(event.eventId);
-        if (earlier !== undefined) {
-          if (!sameEventContent(earlier, payload)) throw errors.eventConflict(event.eventId, index);
-          return 'duplicate';
-        }
-        seenInBatch.set(event.eventId, payload);
-        fresh.push(event);
-        freshPayloads.push(payload);
-        return 'accepted';
-      });
-
-      const receivedAt = nowMicros();
-      await insertEvents(
-        trx,
-        fresh.map((e, i) => ({
-          event_id: e.eventId,
-          project_id: e.projectId,
-          call_id: e.callId,
-          type: e.type,
-          occurred_at: e.occurredAt,
-          payload: freshPayloads[i] as string,
-          received_at: receivedAt,
-        })),
-      );
-      await insertMessages(
-        trx,
-        fresh.flatMap((e) =>
-          e.type === 'call.message'
-            ? [
-                {
-                  id: e.eventId,
-                  project_id: e.projectId,
-                  call_id: e.callId,
-                  role: e.data.role,
-                  content: e.data.content,
-                  tool_call: e.data.tool_call === null ? null : JSON.stringify(e.data.tool_call),
-                  created_date: e.occurredAt,
-                },
-              ]
-            : [],
-        ),
-      );
-
-      const touched = new Set(fresh.filter((e) => e.type !== 'call.message').map((e) => e.callId));
-      const subscribers = statusSubscribers(trx);
-      for (const callId of touched) await refreshCall(trx, callId, receivedAt, subscribers);
-
-      const count = (outcome: EventOutcome) => statuses.filter((s) => s === outcome).length;
-      return {
-        accepted: count('accepted'),
-        duplicates: count('duplicate'),
-        discarded: count('discarded'),
-        results: events.map((e, i) => ({ event_id: e.eventId, status: statuses[i] as EventOutcome })),
-      };
-    }),
+  const stored = await findEventPayloads(
+    trx,
+    events.map((e) => e.eventId),
   );
+  const seenInBatch = new Map<string, string>();
+  const fresh: CallEvent[] = [];
+  const freshPayloads: string[] = [];
+  const statuses = events.map((event, index): EventOutcome => {
+    if (deleted.has(event.callId)) return 'discarded';
+    const payload = payloads[index] as string;
+    const earlier = stored.get(event.eventId) ?? seenInBatch.get(event.eventId);
+    if (earlier !== undefined) {
+      if (!sameEventContent(earlier, payload)) throw errors.eventConflict(event.eventId, index);
+      return 'duplicate';
+    }
+    seenInBatch.set(event.eventId, payload);
+    fresh.push(event);
+    freshPayloads.push(payload);
+    return 'accepted';
+  });
+
+  const receivedAt = nowMicros();
+  await insertEvents(
+    trx,
+    fresh.map((e, i) => ({
+      event_id: e.eventId,
+      project_id: e.projectId,
+      call_id: e.callId,
+      type: e.type,
+      occurred_at: e.occurredAt,
+      payload: freshPayloads[i] as string,
+      received_at: receivedAt,
+    })),
+  );
+  await insertMessages(
+    trx,
+    fresh.flatMap((e) =>
+      e.type === 'call.message'
+        ? [
+            {
+              id: e.eventId,
+              project_id: e.projectId,
+              call_id: e.callId,
+              role: e.data.role,
+              content: e.data.content,
+              tool_call: e.data.tool_call === null ? null : JSON.stringify(e.data.tool_call),
+              created_date: e.occurredAt,
+            },
+          ]
+        : [],
+    ),
+  );
+
+  const touched = new Set(fresh.filter((e) => e.type !== 'call.message').map((e) => e.callId));
+  const subscribers = statusSubscribers(trx);
+  for (const callId of touched) await refreshCall(trx, callId, receivedAt, subscribers);
+
+  const count = (outcome: EventOutcome) => statuses.filter((s) => s === outcome).length;
+  return {
+    accepted: count('accepted'),
+    duplicates: count('duplicate'),
+    discarded: count('discarded'),
+    results: events.map((e, i) => ({ event_id: e.eventId, status: statuses[i] as EventOutcome })),
+  };
 }
 
 /**

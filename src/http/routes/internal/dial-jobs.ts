@@ -1,0 +1,96 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { claimJobs, confirmJob, type ClaimedJob } from '../../../domain/dialing/dial-jobs.js';
+import { canonicalUuid } from '../../../domain/uuid.js';
+import { requireRuntimeToken } from '../../auth.js';
+import type { RouteDeps } from '../../route-deps.js';
+import { keepKeyOrder } from '../../serialize.js';
+import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
+
+/** How often a waiting claim looks for jobs placed through other API processes. */
+const POLL_MS = 250;
+
+const ClaimRequestSchema = Type.Object({
+  max_jobs: Type.Integer({ minimum: 1, maximum: 100, default: 1, description: 'Take at most this many jobs' }),
+  wait_ms: Type.Integer({
+    minimum: 0,
+    maximum: 30_000,
+    default: 0,
+    description: 'When no job is due, wait up to this long for one (long poll)',
+  }),
+  runtime_id: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'Who claims, kept with the job for operators' }),
+  ),
+});
+
+/** The voice runtime's side of outbound calls: take dial jobs, confirm the ones it placed. */
+export const dialJobRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
+  const { db, dialing, dialSignal, streams } = deps;
+  const common = { tags: ['Internal: voice runtime'], security: [{ RuntimeToken: [] }] };
+
+  app.post(
+    '/internal/v1/dial-jobs/claim',
+    {
+      onRequest: requireRuntimeToken(deps),
+      serializerCompiler: keepKeyOrder,
+      schema: {
+        ...common,
+        summary: 'Claim dial jobs',
+        description: `Takes up to \`max_jobs\` calls to dial, oldest first, each leased to the caller for ${dialing.leaseMs / 1000} s (DIGA_DIAL_LEASE_SECONDS). Confirm each job once the call is placed; a job not confirmed within its lease is offered again (at most DIGA_DIAL_MAX_ATTEMPTS times, then its call ends \`failed\`). Projects at their concurrency cap keep their jobs queued. With \`wait_ms\`, an empty answer comes only after waiting that long for a job. Then report the call's progress through POST /internal/v1/events with the job's \`call.call_id\` and \`call.project_id\`.`,
+        operationId: 'claim_dial_jobs_internal_v1_dial_jobs_claim_post',
+        body: ClaimRequestSchema,
+        response: {
+          200: Type.Object({ jobs: Type.Array(Type.Object({}, { additionalProperties: true })) }),
+          401: errorResponse('Invalid or missing runtime token'),
+          422: validationErrorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { max_jobs: maxJobs, wait_ms: waitMs, runtime_id: runtimeId } = request.body;
+      const deadline = Date.now() + waitMs;
+      let stopped = false;
+      const stop = () => {
+        stopped = true;
+        dialSignal.notify();
+      };
+      reply.raw.once('close', stop);
+      streams.add(stop);
+      try {
+        for (;;) {
+          const jobs: ClaimedJob[] = stopped ? [] : await claimJobs(db, maxJobs, runtimeId ?? null, dialing);
+          const left = deadline - Date.now();
+          if (jobs.length > 0 || left <= 0 || stopped) return { jobs };
+          await dialSignal.wait(Math.min(POLL_MS, left));
+        }
+      } finally {
+        streams.delete(stop);
+        reply.raw.off('close', stop);
+      }
+    },
+  );
+
+  app.post(
+    '/internal/v1/dial-jobs/:job_id/confirm',
+    {
+      onRequest: requireRuntimeToken(deps),
+      schema: {
+        ...common,
+        summary: 'Confirm a dial job',
+        description:
+          'The runtime placed the call: the job is no longer offered to anyone. Refused with 409 DIAL_JOB_LEASE_LOST when the lease expired and another claim holds the job, so exactly one runtime goes on with the call.',
+        operationId: 'confirm_dial_job_internal_v1_dial_jobs__job_id__confirm_post',
+        params: Type.Object({ job_id: Type.String({ format: 'uuid' }) }),
+        body: Type.Object({ lease_token: Type.String({ minLength: 1, maxLength: 200 }) }),
+        response: {
+          200: Type.Object({ job_id: Type.String({ format: 'uuid' }), state: Type.Literal('confirmed') }),
+          401: errorResponse('Invalid or missing runtime token'),
+          404: errorResponse('Dial job not found'),
+          409: errorResponse('The lease is held by another claim'),
+          422: validationErrorResponse,
+        },
+      },
+    },
+    async (request) => confirmJob(db, canonicalUuid(request.params.job_id) as string, request.body.lease_token),
+  );
+};
