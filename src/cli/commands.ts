@@ -10,7 +10,9 @@ import { serveUntilSignal } from '../server.js';
 import { openStore, type Store } from '../store/database.js';
 import { UsageError } from './usage-error.js';
 import { migrateToLatest } from '../store/migrate.js';
-import { firstProject, findProject } from '../store/projects-repo.js';
+import { firstProject, findProject, updateDialSettings } from '../store/projects-repo.js';
+import { dialSettingsOf } from '../domain/dialing/settings.js';
+import { Simulator } from '../simulator/simulator.js';
 
 export interface CommandContext {
   args: string[];
@@ -46,6 +48,86 @@ export const commands: Record<string, Command> = {
       const out = { id: project.id, name: project.name, created_date: formatInstant(project.created_date) };
       return print(ctx, out, () => `Created project ${project.id} (${project.name}).`);
     }),
+
+  'projects configure': (ctx) =>
+    withStore(ctx, true, async (store) => {
+      const id = canonicalUuid(ctx.args[0] ?? '');
+      if (id === undefined) throw new UsageError('projects configure needs the project ID (a UUID)');
+      if ((await findProject(store.db, id)) === undefined) throw new Error(`Project ${id} not found`);
+      const changes = dialSettingsChanges(ctx.options);
+      if (Object.keys(changes).length > 0) await updateDialSettings(store.db, id, changes);
+      const settings = (await dialSettingsOf(store.db, [id], ctx.config.dialing)).get(id);
+      const out = {
+        id,
+        max_concurrent_calls: settings?.maxConcurrentCalls,
+        allowed_country_codes: settings?.allowedCountryCodes,
+      };
+      return print(
+        ctx,
+        out,
+        () =>
+          `Project ${id}: at most ${out.max_concurrent_calls} calls at once; calls to +${out.allowed_country_codes?.join(', +')}.`,
+      );
+    }),
+
+  simulate: async (ctx) => {
+    const server = ctx.options.server;
+    if (typeof server !== 'string' || !/^https?:\/\//.test(server)) {
+      throw new UsageError('simulate needs --server URL (http://host:port)');
+    }
+    const token = typeof ctx.options.token === 'string' ? ctx.options.token : process.env.DIGA_RUNTIME_TOKEN;
+    if (!token) throw new UsageError('simulate needs --token (or DIGA_RUNTIME_TOKEN): a runtime token');
+    const inboundPerMinute = decimal(ctx.options['inbound-per-minute'], 'inbound-per-minute', 0, 0, 100_000);
+    const inboundPhone = ctx.options['inbound-phone'];
+    if (inboundPerMinute > 0 && typeof inboundPhone !== 'string') {
+      throw new UsageError('--inbound-per-minute needs --inbound-phone PHONE_ID, the phone that receives them');
+    }
+    const simulator = new Simulator({
+      server,
+      token,
+      concurrency: wholeNumber(ctx.options.concurrency, 'concurrency', 10, 1, 10_000),
+      speed: decimal(ctx.options.speed, 'speed', 1, 0.01, 10_000),
+      answerRate: decimal(ctx.options['answer-rate'], 'answer-rate', 0.85, 0, 1),
+      inboundPerMinute,
+      inboundPhoneId: typeof inboundPhone === 'string' ? inboundPhone : undefined,
+      maxCalls:
+        ctx.options['max-calls'] === undefined
+          ? undefined
+          : wholeNumber(ctx.options['max-calls'], 'max-calls', 0, 1, 100_000_000),
+      idleExitSeconds:
+        ctx.options['idle-exit'] === undefined
+          ? undefined
+          : decimal(ctx.options['idle-exit'], 'idle-exit', 0, 0.1, 86_400),
+      seed: ctx.options.seed === undefined ? undefined : wholeNumber(ctx.options.seed, 'seed', 0, 0, 2 ** 32 - 1),
+      runtimeId: typeof ctx.options['runtime-id'] === 'string' ? ctx.options['runtime-id'] : `simulator-${process.pid}`,
+      log: (record) =>
+        ctx.io.out.write(
+          ctx.json
+            ? `${JSON.stringify({ at: new Date().toISOString(), ...record })}\n`
+            : `${new Date().toISOString()} ${Object.entries(record)
+                .map(([k, v]) => `${k}=${String(v)}`)
+                .join(' ')}\n`,
+        ),
+    });
+    ctx.io.err.write(`diga-api simulate: SIMULATED telephony, nothing is dialed. Claiming dial jobs from ${server}.\n`);
+    let signals = 0;
+    const onSignal = () => {
+      signals += 1;
+      if (signals > 1) process.exit(130);
+      ctx.io.err.write('diga-api simulate: finishing the calls under way (again to quit now)\n');
+      simulator.stop();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      const { finished } = await simulator.run();
+      ctx.io.err.write(`diga-api simulate: ${finished} calls played.\n`);
+      return 0;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  },
 
   'keys create': (ctx) =>
     withStore(ctx, true, async (store) => {
@@ -168,6 +250,36 @@ function parseExpiry(raw: unknown): number | null {
   const at = parseInstant(raw);
   if (at === undefined) throw new UsageError(`--expires must be an ISO 8601 date-time with an offset, not "${raw}"`);
   return at;
+}
+
+function decimal(raw: unknown, name: string, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (typeof raw !== 'string' || !/^\d+(\.\d+)?$/.test(raw) || value < min || value > max) {
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** The options of `projects configure`; "default" returns a setting to the server's default. */
+function dialSettingsChanges(options: CommandContext['options']) {
+  const changes: { max_concurrent_calls?: number | null; allowed_country_codes?: string | null } = {};
+  const cap = options['max-concurrent-calls'];
+  if (cap !== undefined) {
+    changes.max_concurrent_calls = cap === 'default' ? null : wholeNumber(cap, 'max-concurrent-calls', 0, 1, 100_000);
+  }
+  const codes = options['allowed-country-codes'];
+  if (typeof codes === 'string') {
+    const list = codes
+      .split(',')
+      .map((c) => c.trim().replace(/^\+/, ''))
+      .filter(Boolean);
+    if (codes !== 'default' && list.some((c) => !/^[1-9]\d{0,2}$/.test(c))) {
+      throw new UsageError('--allowed-country-codes must list calling codes such as 351,33 (or "default")');
+    }
+    changes.allowed_country_codes = codes === 'default' ? null : JSON.stringify([...new Set(['34', ...list])]);
+  }
+  return changes;
 }
 
 function wholeNumber(raw: unknown, name: string, fallback: number, min: number, max: number): number {

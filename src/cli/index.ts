@@ -19,9 +19,16 @@ Commands:
                                           Create an API key (unrestricted without --permissions)
   keys revoke ID                          Revoke an API key at once
   runtime-tokens create [--name N]        Create a token for the voice runtime
+  projects configure ID [--max-concurrent-calls N|default] [--allowed-country-codes 351,33|default]
+                                          Set a project's outbound-call plan
   demo [--calls N] [--project ID] [--seed N] [--recordings N]
                                           Fill the store with simulated calls, transcripts
                                           and (for up to N calls, default 200) WAV recordings
+  simulate --server URL [--token T]       Act as a voice runtime (SIMULATED telephony): claim
+                                          the dial jobs of placed calls and report lifecycles
+      [--concurrency 10] [--speed 1] [--answer-rate 0.85] [--seed N] [--runtime-id NAME]
+      [--inbound-per-minute 0 --inbound-phone PHONE_ID] [--max-calls N] [--idle-exit SECONDS]
+                                          (--token defaults to DIGA_RUNTIME_TOKEN)
 
 Options for every command:
   --database-url URL   the store (default: DIGA_DATABASE_URL, else ./data/diga.db)
@@ -38,6 +45,18 @@ const OPTIONS = {
   calls: { type: 'string' },
   seed: { type: 'string' },
   recordings: { type: 'string' },
+  'max-concurrent-calls': { type: 'string' },
+  'allowed-country-codes': { type: 'string' },
+  server: { type: 'string' },
+  token: { type: 'string' },
+  concurrency: { type: 'string' },
+  speed: { type: 'string' },
+  'answer-rate': { type: 'string' },
+  'inbound-per-minute': { type: 'string' },
+  'inbound-phone': { type: 'string' },
+  'max-calls': { type: 'string' },
+  'idle-exit': { type: 'string' },
+  'runtime-id': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
 

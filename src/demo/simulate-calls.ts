@@ -22,7 +22,7 @@ export interface SimulatedCall {
   events: RuntimeEvent[];
 }
 
-const FIRST_NAMES = [
+export const FIRST_NAMES = [
   'Lucía',
   'Hugo',
   'Martina',
@@ -36,7 +36,7 @@ const FIRST_NAMES = [
   'Paula',
   'Daniel',
 ];
-const LAST_NAMES = [
+export const LAST_NAMES = [
   'García',
   'Fernández',
   'González',
@@ -48,7 +48,7 @@ const LAST_NAMES = [
   'Gómez',
   'Ruiz',
 ];
-const CITIES = ['Madrid', 'Barcelona', 'Valencia', 'Sevilla', 'Zaragoza', 'Málaga', 'Bilbao'];
+export const CITIES = ['Madrid', 'Barcelona', 'Valencia', 'Sevilla', 'Zaragoza', 'Málaga', 'Bilbao'];
 const OUTCOMES = [
   ['completed', 55],
   ['transferred', 10],
@@ -63,7 +63,7 @@ const END_REASONS: Record<string, string[]> = {
   no_answer: ['no_answer', 'voicemail_detected', 'busy'],
   failed: ['sip_error', 'carrier_rejected', 'invalid_number'],
 };
-const LINES = [
+export const LINES = [
   ['assistant', 'Hola, le llamo de la Clínica Dental Sonrisa. ¿Hablo con {name}?'],
   ['user', 'Sí, soy yo. Dígame.'],
   ['assistant', 'Le llamo para confirmar su cita del {date}. ¿Le sigue viniendo bien?'],
@@ -188,7 +188,7 @@ export function* simulatedBatches(
   if (events.length > 0) yield { events, callIds };
 }
 
-function newContact(random: () => number): { identifier: string; contact_type: 'call' | 'web' } {
+export function newContact(random: () => number): { identifier: string; contact_type: 'call' | 'web' } {
   if (random() < 0.15) {
     return {
       identifier: `web_${Math.floor(random() * 2 ** 48)
@@ -203,7 +203,7 @@ function newContact(random: () => number): { identifier: string; contact_type: '
   return { identifier: `+34${first}${rest}`, contact_type: 'call' };
 }
 
-function pick<T>(random: () => number, items: readonly T[]): T {
+export function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
 }
 

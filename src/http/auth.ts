@@ -34,10 +34,12 @@ export function requireApiKey(deps: RouteDeps, permission: Permission, action: s
     const token = bearerToken(request);
     let principal = token === undefined ? undefined : cachedApiKey(token, credentialCache);
     if (principal === undefined) {
-      const refund = rateLimits.chargeAddress(request.ip, reply);
+      rateLimits.guardAddress(request.ip, reply);
       principal = token === undefined ? undefined : await authenticateApiKey(db, token, credentialCache);
-      if (principal === undefined) throw errors.invalidApiKey();
-      refund();
+      if (principal === undefined) {
+        rateLimits.chargeFailedAttempt(request.ip);
+        throw errors.invalidApiKey();
+      }
     }
     // Responses to an authenticated caller hold that project's data: never cache them.
     reply.header('cache-control', 'no-store');
@@ -52,10 +54,12 @@ export function requireRuntimeToken(deps: RouteDeps): onRequestHookHandler {
   const { db, rateLimits } = deps;
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const token = bearerToken(request);
-    const refund = rateLimits.chargeAddress(request.ip, reply);
+    rateLimits.guardAddress(request.ip, reply);
     const runtime = token === undefined ? undefined : await authenticateRuntimeToken(db, token);
-    if (runtime === undefined) throw errors.invalidRuntimeToken();
-    refund();
+    if (runtime === undefined) {
+      rateLimits.chargeFailedAttempt(request.ip);
+      throw errors.invalidRuntimeToken();
+    }
     reply.header('cache-control', 'no-store');
     await rateLimits.chargeRuntimeToken(runtime.tokenId, reply);
   };

@@ -20,6 +20,19 @@ export class MemoryLimiter implements RateLimiter {
   ) {}
 
   take(key: string, policy: RatePolicy): Decision {
+    const bucket = this.refreshed(key, policy);
+    const allowed = bucket.tokens >= 1;
+    if (allowed) bucket.tokens -= 1;
+    return decide(policy, bucket.tokens, allowed);
+  }
+
+  /** Whether a token is there, without taking it. */
+  peek(key: string, policy: RatePolicy): Decision {
+    const bucket = this.refreshed(key, policy);
+    return decide(policy, bucket.tokens, bucket.tokens >= 1);
+  }
+
+  private refreshed(key: string, policy: RatePolicy): Bucket {
     const now = this.now();
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
@@ -30,14 +43,6 @@ export class MemoryLimiter implements RateLimiter {
       bucket.tokens = Math.min(policy.burst, bucket.tokens + ((now - bucket.refreshedAt) / 1000) * policy.perSecond);
       bucket.refreshedAt = now;
     }
-    const allowed = bucket.tokens >= 1;
-    if (allowed) bucket.tokens -= 1;
-    return decide(policy, bucket.tokens, allowed);
-  }
-
-  /** Gives back a token taken for a request that turned out not to count (see auth.ts). */
-  refund(key: string, policy: RatePolicy): void {
-    const bucket = this.buckets.get(key);
-    if (bucket !== undefined) bucket.tokens = Math.min(policy.burst, bucket.tokens + 1);
+    return bucket;
   }
 }

@@ -27,10 +27,11 @@ export interface Headers {
 
 /**
  * The rate limits the auth hooks apply. Credentialed requests are charged to their key's or
- * token's bucket (shared across processes on PostgreSQL). A request whose credential is not
- * already known valid is first charged to its address's bucket in memory, before any store
- * lookup, and refunded if the credential turns out valid: a flood of bad or missing keys is
- * stopped without touching the database, and good keys never spend their address's budget.
+ * token's bucket (shared across processes on PostgreSQL). Failed credentials are charged to
+ * their address's bucket in memory, and a request whose credential is not already known valid
+ * is refused before any store lookup once that budget is spent: a flood of bad or missing keys
+ * is stopped without touching the database, and good credentials never spend it (not even for
+ * a moment, so a busy runtime with many requests in flight is never refused for its address).
  */
 export class RateLimits {
   private readonly addresses = new MemoryLimiter();
@@ -49,13 +50,16 @@ export class RateLimits {
     return new RateLimits({}, new MemoryLimiter());
   }
 
-  /** Charges an uncredentialed attempt to `address`; the returned function refunds it. */
-  chargeAddress(address: string, reply: Headers): () => void {
+  /** 429 when `address` has spent its budget of failed credentials; takes nothing. */
+  guardAddress(address: string, reply: Headers): void {
     const policy = this.policies.unauthenticated;
-    if (policy === undefined) return () => {};
-    const bucket = `ip:${address}`;
-    enforce(policy, this.addresses.take(bucket, policy), reply);
-    return () => this.addresses.refund(bucket, policy);
+    if (policy !== undefined) enforce(policy, this.addresses.peek(`ip:${address}`, policy), reply);
+  }
+
+  /** A failed credential from `address` spends one token of its budget. */
+  chargeFailedAttempt(address: string): void {
+    const policy = this.policies.unauthenticated;
+    if (policy !== undefined) this.addresses.take(`ip:${address}`, policy);
   }
 
   async chargeApiKey(keyId: string, reply: Headers): Promise<void> {

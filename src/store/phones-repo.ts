@@ -80,3 +80,8 @@ export async function bindPhone(db: Db, phoneId: string, direction: Direction, v
     .where('id', '=', phoneId)
     .execute();
 }
+
+/** For the runtime's internal API, which serves every project. */
+export async function findPhoneById(db: Db, id: string): Promise<PhoneRow | undefined> {
+  return db.selectFrom('phone_registers').selectAll().where('id', '=', id).executeTakeFirst();
+}

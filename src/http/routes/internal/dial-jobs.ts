@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { claimJobs, confirmJob, type ClaimedJob } from '../../../domain/dialing/dial-jobs.js';
+import { inboundRoute } from '../../../domain/dialing/inbound-route.js';
 import { canonicalUuid } from '../../../domain/uuid.js';
 import { requireRuntimeToken } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
@@ -92,5 +93,28 @@ export const dialJobRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
       },
     },
     async (request) => confirmJob(db, canonicalUuid(request.params.job_id) as string, request.body.lease_token),
+  );
+
+  app.get(
+    '/internal/v1/phones/:phone_id/inbound-route',
+    {
+      onRequest: requireRuntimeToken(deps),
+      serializerCompiler: keepKeyOrder,
+      schema: {
+        ...common,
+        summary: 'Route an inbound call',
+        description:
+          "Who answers a call to this phone: its project and the agent version published on its inbound binding (with the version's configuration). The runtime then reports the call through POST /internal/v1/events, starting with a `call.created` of type `inbound`.",
+        operationId: 'inbound_route_internal_v1_phones__phone_id__inbound_route_get',
+        params: Type.Object({ phone_id: Type.String({ format: 'uuid' }) }),
+        response: {
+          200: Type.Object({}, { additionalProperties: true }),
+          401: errorResponse('Invalid or missing runtime token'),
+          404: errorResponse('The phone does not exist or has no inbound agent'),
+          422: validationErrorResponse,
+        },
+      },
+    },
+    async (request) => inboundRoute(db, canonicalUuid(request.params.phone_id) as string),
   );
 };
