@@ -233,7 +233,7 @@ describe('Two simulators and two API processes on one PostgreSQL database [postg
     const call = api(first.base, keys.apiKey);
     const statuses = await inParallel(
       placed.map((id) => async () => {
-        const got = await call("GET", `/v1/call/${id}`);
+        const got = await call('GET', `/v1/call/${id}`);
         return got.status === 200 ? (got.body.status as string) : `${got.status} ${JSON.stringify(got.body)}`;
       }),
       8,
