@@ -18,7 +18,7 @@ const RUNS = Number(process.env.DIGA_FUZZ_RUNS ?? 300);
  * and those of HTTP itself (307 for a trailing slash, 405, 413, 415, 416, 429, 431). Never 500;
  * never 503 either, as the store is healthy here.
  */
-const DOCUMENTED = new Set([200, 201, 204, 206, 307, 400, 401, 403, 404, 405, 409, 413, 415, 416, 422, 429, 431]);
+const DOCUMENTED = new Set([200, 201, 204, 206, 307, 400, 401, 403, 404, 405, 409, 412, 413, 415, 416, 422, 429, 431]);
 
 /** The reference's success schema for a request, where the reference documents one. */
 function referenceSchemaFor(method: string, path: string, status: number): string | undefined {
@@ -113,7 +113,14 @@ describeEachBackend('fuzzing every endpoint over a real socket', (backend) => {
     assert.equal(upload.statusCode, 201);
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     port = (t.app.server.address() as AddressInfo).port;
-    ctx = { callIds: calls.map((c) => c.id), apiKey: t.keyA, runtimeToken: t.runtimeToken, projectId: t.projectA };
+    const phoneNumber = await outboundPhone(t);
+    ctx = {
+      callIds: calls.map((c) => c.id),
+      apiKey: t.keyA,
+      runtimeToken: t.runtimeToken,
+      projectId: t.projectA,
+      phoneNumber,
+    };
   });
   after(() => t.close());
 
@@ -140,3 +147,19 @@ describeEachBackend('fuzzing every endpoint over a real socket', (backend) => {
     assert.equal((health as RawResponse).status, 200, 'still serving');
   });
 });
+
+/** A phone with a published outbound agent, so that placed calls get past the checks. */
+async function outboundPhone(t: TestApp): Promise<string> {
+  const send = async (method: 'POST' | 'PATCH', url: string, payload: object) =>
+    (await t.app.inject({ method, url, headers: { authorization: `Bearer ${t.keyA}` }, payload })).json();
+  const agent = await send('POST', '/v1/agent/', { voice_id: '0f9d3d1e-6a51-4e43-9a55-0d6f4d5d2c10', language: 'es' });
+  const phone = await send('POST', '/v1/phone/import', {
+    phone_number: '+34910000001',
+    outbound_config: { termination_uri: 'sip.example.com' },
+  });
+  await send('PATCH', `/v1/agent/${agent.agent_id}/published_version`, {
+    version_id: agent.version_id,
+    outbound_phone_number_id: phone.id,
+  });
+  return phone.number as string;
+}

@@ -14,6 +14,8 @@ export interface FuzzContext {
   apiKey: string;
   runtimeToken: string;
   projectId: string;
+  /** A phone that can place calls. */
+  phoneNumber: string;
 }
 
 const ROUTES = [
@@ -33,8 +35,19 @@ const ROUTES = [
   '/v1/webhook/{id}/rotate',
   '/v1/webhook/{id}/deliveries',
   '/v1/webhook/{id}/deliveries/{id}/redeliver',
+  '/v1/agent/',
+  '/v1/agent/{id}',
+  '/v1/agent/{id}/version',
+  '/v1/agent/{id}/version/{id}',
+  '/v1/agent/{id}/published_version',
+  '/v1/phone/',
+  '/v1/phone/import',
+  '/v1/phone/{id}',
   '/internal/v1/events',
   '/internal/v1/calls/{id}/recording',
+  '/internal/v1/dial-jobs/claim',
+  '/internal/v1/dial-jobs/{id}/confirm',
+  '/internal/v1/phones/{id}/inbound-route',
   '/healthz',
   '/readyz',
   '/openapi.json',
@@ -57,6 +70,20 @@ const OPERATIONS: [string, string][] = [
   ['PATCH', '/v1/webhook/{id}'],
   ['GET', '/v1/webhook/{id}/deliveries'],
   ['POST', '/internal/v1/events'],
+  ['POST', '/v1/call/'],
+  ['POST', '/v1/agent/'],
+  ['GET', '/v1/agent/'],
+  ['GET', '/v1/agent/{id}'],
+  ['PATCH', '/v1/agent/{id}'],
+  ['POST', '/v1/agent/{id}/version'],
+  ['PATCH', '/v1/agent/{id}/published_version'],
+  ['DELETE', '/v1/agent/{id}/version/{id}'],
+  ['POST', '/v1/phone/import'],
+  ['GET', '/v1/phone/'],
+  ['PATCH', '/v1/phone/{id}'],
+  // A claim's body cannot name wait_ms here (the mutations only replace parts): no long waits.
+  ['POST', '/internal/v1/dial-jobs/claim'],
+  ['POST', '/internal/v1/dial-jobs/{id}/confirm'],
 ];
 
 const QUERY_NAMES = [
@@ -166,6 +193,20 @@ function validBodies(ctx: FuzzContext): object[] {
     { url: 'https://hooks.example.com/x', subscribed_events: ['status_changed'] },
     { call_ids: [ctx.callIds[0]] },
     { subscribed_events: [] },
+    { from_number: ctx.phoneNumber, to_number: '+34612345678', dynamic_variables: { patient: 'Lucía' } },
+    {
+      name: 'a',
+      voice_id: randomUUID(),
+      language: 'es',
+      call_tools: [{ type: 'hang_up', name: 'end' }],
+      integrations: [{ integration_id: randomUUID(), tool_ids: [] }],
+    },
+    { version_name: 'v' },
+    { version_id: null, outbound_phone_number_id: null },
+    { phone_number: '+34910000077', nickname: 'n', outbound_config: { termination_uri: 'sip.example.com' } },
+    { nickname: 'n', inbound_version_id: null },
+    { max_jobs: 1 },
+    { lease_token: 'x' },
   ];
 }
 
