@@ -25,7 +25,20 @@ interface Answer {
 describeEachBackend('tenant isolation matrix', (backend) => {
   let t: TestApp;
   let receiver: Receiver;
-  const b = { call: '', agent: '', phone: '', contact: '', key: '', hook: '', delivery: '', secret: '' };
+  const b = {
+    call: '',
+    agent: '',
+    phone: '',
+    contact: '',
+    key: '',
+    hook: '',
+    delivery: '',
+    secret: '',
+    // B's own agent (its version 1 published on B's phone), for the agent and phone endpoints.
+    ownAgent: '',
+    version: '',
+    ownPhone: '',
+  };
   let ownHook = '';
   let callsA: KnownCall[] = [];
   let callsB: KnownCall[] = [];
@@ -105,6 +118,30 @@ describeEachBackend('tenant isolation matrix', (backend) => {
       if (b.delivery === '') await new Promise((resolve) => setTimeout(resolve, 50));
     }
     assert.notEqual(b.delivery, '', 'B has a webhook delivery');
+
+    const agentB = JSON.parse(
+      (await ask('POST', '/v1/agent/', { name: 'B', voice_id: randomUUID(), language: 'es' }, t.keyB)).body,
+    ) as { agent_id: string; version_id: string };
+    const phoneB = JSON.parse(
+      (
+        await ask(
+          'POST',
+          '/v1/phone/import',
+          { phone_number: '+34919999999', outbound_config: { termination_uri: 'sip.b.example' } },
+          t.keyB,
+        )
+      ).body,
+    ) as { id: string };
+    b.ownAgent = agentB.agent_id;
+    b.version = agentB.version_id;
+    b.ownPhone = phoneB.id;
+    const published = await ask(
+      'PATCH',
+      `/v1/agent/${b.ownAgent}/published_version`,
+      { version_id: b.version, outbound_phone_number_id: b.ownPhone },
+      t.keyB,
+    );
+    assert.equal(published.status, 200, published.body);
   });
   after(async () => {
     await t.close();
@@ -133,6 +170,32 @@ describeEachBackend('tenant isolation matrix', (backend) => {
       ['webhook deliveries', 'GET', b.hook, (id) => `/v1/webhook/${id}/deliveries`],
       ['webhook delete', 'DELETE', b.hook, (id) => `/v1/webhook/${id}`],
       ['redeliver B’s delivery', 'POST', b.delivery, (id) => `/v1/webhook/${b.hook}/deliveries/${id}/redeliver`],
+      ['agent', 'GET', b.ownAgent, (id) => `/v1/agent/${id}`],
+      ['agent update', 'PATCH', b.ownAgent, (id) => `/v1/agent/${id}`, () => ({ prompt: 'taken over' })],
+      ['agent delete', 'DELETE', b.ownAgent, (id) => `/v1/agent/${id}`],
+      ['agent versions', 'GET', b.ownAgent, (id) => `/v1/agent/${id}/version`],
+      ['launch a version', 'POST', b.ownAgent, (id) => `/v1/agent/${id}/version`, () => ({})],
+      ['unpublish', 'PATCH', b.ownAgent, (id) => `/v1/agent/${id}/published_version`, () => ({ version_id: null })],
+      ['version delete', 'DELETE', b.version, (id) => `/v1/agent/${b.ownAgent}/version/${id}`],
+      ['version as a filter', 'GET', b.version, (id) => `/v1/agent/${b.ownAgent}?version_id=${id}`],
+      ['phone', 'GET', b.ownPhone, (id) => `/v1/phone/${id}`],
+      ['phone update', 'PATCH', b.ownPhone, (id) => `/v1/phone/${id}`, () => ({ nickname: 'taken over' })],
+      ['phone release', 'DELETE', b.ownPhone, (id) => `/v1/phone/${id}`],
+      ['phone by agent', 'GET', b.ownAgent, (id) => `/v1/phone/?outbound_agent_id=${id}`],
+      [
+        'call from B’s phone',
+        'POST',
+        b.ownPhone,
+        () => '/v1/call/',
+        (id) => ({ from_number: id, to_number: '+34612345678' }),
+      ],
+      [
+        'call with B’s version',
+        'POST',
+        b.version,
+        () => '/v1/call/',
+        (id) => ({ from_number: '+34919999999', to_number: '+34612345678', agent_version_id: id }),
+      ],
       [
         'redeliver B’s delivery on A’s hook',
         'POST',
@@ -159,6 +222,15 @@ describeEachBackend('tenant isolation matrix', (backend) => {
     const hook = await asB(`/v1/webhook/${b.hook}`);
     assert.equal(hook.status, 200);
     assert.deepEqual((JSON.parse(hook.body) as { subscribed_events: string[] }).subscribed_events, ['status_changed']);
+    const agent = JSON.parse((await asB(`/v1/agent/${b.ownAgent}?is_published=true`)).body) as {
+      version_id: string;
+      prompt: string | null;
+    };
+    assert.deepEqual([agent.version_id, agent.prompt], [b.version, null], 'B’s agent unchanged and still published');
+    const phone = JSON.parse((await asB(`/v1/phone/${b.ownPhone}`)).body) as { nickname: string | null };
+    assert.equal(phone.nickname, null);
+    const calls = JSON.parse((await asB(`/v1/call/?phone_id=${b.ownPhone}`)).body) as { data: unknown[] };
+    assert.equal(calls.data.length, 0, 'A placed no call from B’s phone');
   });
 
   test('listings never return another project’s rows, whatever the filters', async () => {
