@@ -113,6 +113,62 @@ describe('diga-api CLI', () => {
     }
   });
 
+  test("projects configure sets a project's outbound plan; default reverts it", async () => {
+    const set = await json(
+      'projects',
+      'configure',
+      projectId,
+      '--max-concurrent-calls',
+      '25',
+      '--allowed-country-codes',
+      '+351,33',
+    );
+    assert.deepEqual(set, { id: projectId, max_concurrent_calls: 25, allowed_country_codes: ['34', '351', '33'] });
+    const shown = await json('projects', 'configure', projectId);
+    assert.deepEqual(shown, set, 'without options it shows the plan');
+    const reverted = await json(
+      'projects',
+      'configure',
+      projectId,
+      '--max-concurrent-calls',
+      'default',
+      '--allowed-country-codes',
+      'default',
+    );
+    assert.deepEqual(reverted, { id: projectId, max_concurrent_calls: 10, allowed_country_codes: ['34'] });
+    const bad = await runCli([
+      'projects',
+      'configure',
+      projectId,
+      '--allowed-country-codes',
+      'spain',
+      '--database-url',
+      dbUrl,
+    ]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /calling codes such as 351,33/);
+  });
+
+  test('simulate needs a server and a runtime token', async () => {
+    const noServer = await runCli(['simulate', '--token', 'rt-x']);
+    assert.equal(noServer.code, 2);
+    assert.match(noServer.stderr, /simulate needs --server URL/);
+    const noToken = await runCli(['simulate', '--server', 'http://127.0.0.1:9'], { DIGA_RUNTIME_TOKEN: '' });
+    assert.equal(noToken.code, 2);
+    assert.match(noToken.stderr, /needs --token/);
+    const inbound = await runCli([
+      'simulate',
+      '--server',
+      'http://127.0.0.1:9',
+      '--token',
+      'rt-x',
+      '--inbound-per-minute',
+      '5',
+    ]);
+    assert.equal(inbound.code, 2);
+    assert.match(inbound.stderr, /--inbound-phone/);
+  });
+
   test('bad arguments exit 2 with a clear message; --json keeps stdout one JSON object', async () => {
     const cases: [string[], RegExp][] = [
       [['keys', 'create'], /--project ID is required/],
