@@ -32,14 +32,22 @@ async function seed(url: string) {
 }
 
 function api(base: string, key: string) {
-  return async (method: string, path: string, body?: object): Promise<{ status: number; body: Json }> => {
+  return async (
+    method: string,
+    path: string,
+    body?: object,
+  ): Promise<{ status: number; body: Json; policy: string }> => {
     const response = await fetch(`${base}${path}`, {
       method,
       headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await response.text();
-    return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Json) };
+    return {
+      status: response.status,
+      body: text === '' ? {} : (JSON.parse(text) as Json),
+      policy: response.headers.get('ratelimit-policy') ?? '',
+    };
   };
 }
 
@@ -115,7 +123,7 @@ describe('Outbound calls end to end, with the runtime simulator [sqlite]', () =>
     dir.remove();
   });
 
-  test('a placed call goes dialing → in_progress → completed with duration, end reason, transcript and recording', async () => {
+  test('a placed call goes dialing → in_progress → its end, with duration, end reason, transcript and recording', async () => {
     const call = api(server.base, keys.apiKey);
     const { phone, version } = await prepareOutbound(call, '+34910000001');
     const placed = await call('POST', '/v1/call/', {
@@ -141,17 +149,20 @@ describe('Outbound calls end to end, with the runtime simulator [sqlite]', () =>
     while (Date.now() < deadline) {
       final = (await call('GET', `/v1/call/${placed.body.id}`)).body;
       if (seen.at(-1) !== final.status) seen.push(final.status);
-      if (final.status === 'completed' && final.recording_url) break;
+      if (['completed', 'transferred'].includes(final.status) && final.recording_url) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.equal(await simulator.exited, 0);
-    assert.deepEqual(seen, ['dialing', 'in_progress', 'completed'], 'observed every status, in order');
+    // An answered call ends completed, or transferred (one in ten, at random).
+    assert.deepEqual(seen.slice(0, 2), ['dialing', 'in_progress'], 'observed every status, in order');
+    assert.equal(seen.length, 3, `one terminal status after in_progress: ${seen.join(' → ')}`);
+    assert.ok(['completed', 'transferred'].includes(final.status), final.status);
     assertMatchesSeed('CallResponse', final);
     assert.equal(final.type, 'outbound');
     assert.equal(final.agent_version_id, version.version_id);
     assert.equal(final.phone_register_id, phone.id);
     assert.ok(final.duration > 0, `duration ${final.duration}`);
-    assert.match(final.end_reason, /hangup/);
+    assert.match(final.end_reason, final.status === 'completed' ? /hangup/ : /transferred/);
     assert.ok(final.start_time && final.end_time);
 
     const transcript = await call('GET', `/v1/call/${placed.body.id}/message?order=asc&limit=100`);
@@ -186,7 +197,14 @@ describe('Two simulators and two API processes on one PostgreSQL database [postg
     database = await createTestDatabase('postgres');
     keys = await seed(database.url);
     servers = await Promise.all(
-      [1, 2].map(() => startServerProcess({ DIGA_DATABASE_URL: database.url, DIGA_MAX_CONCURRENT_CALLS: '1000' })),
+      [1, 2].map(() =>
+        startServerProcess({
+          DIGA_DATABASE_URL: database.url,
+          DIGA_MAX_CONCURRENT_CALLS: '1000',
+          // 120 calls placed and read back by one key in a few seconds: over its default rate.
+          DIGA_RATE_LIMIT_PER_SECOND: '0',
+        }),
+      ),
     );
   });
   after(async () => {
@@ -234,7 +252,9 @@ describe('Two simulators and two API processes on one PostgreSQL database [postg
     const statuses = await inParallel(
       placed.map((id) => async () => {
         const got = await call('GET', `/v1/call/${id}`);
-        return got.status === 200 ? (got.body.status as string) : `${got.status} ${JSON.stringify(got.body)}`;
+        return got.status === 200
+          ? (got.body.status as string)
+          : `${got.status} ${got.policy} ${JSON.stringify(got.body)}`;
       }),
       8,
     );

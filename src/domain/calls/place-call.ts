@@ -36,7 +36,7 @@ export interface DialInstructions {
   dynamic_variables: Record<string, unknown>;
   /** The version's configuration, as the customer gave it. */
   agent: AgentConfig;
-  sip: Pick<SipConfig, 'termination_uri' | 'username' | 'password'> & { media_encryption: string };
+  sip: { termination_uri: string; username: string | null; password: string | null; media_encryption: string };
 }
 
 /** How long an Idempotency-Key is remembered. */

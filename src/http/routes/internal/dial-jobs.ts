@@ -7,6 +7,7 @@ import { requireRuntimeToken } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
 import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
+import { ClaimResponseSchema, InboundRouteSchema } from '../../schemas/dial-jobs.js';
 
 /** How often a waiting claim looks for jobs placed through other API processes. */
 const POLL_MS = 250;
@@ -41,7 +42,7 @@ export const dialJobRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
         operationId: 'claim_dial_jobs_internal_v1_dial_jobs_claim_post',
         body: ClaimRequestSchema,
         response: {
-          200: Type.Object({ jobs: Type.Array(Type.Object({}, { additionalProperties: true })) }),
+          200: ClaimResponseSchema,
           401: errorResponse('Invalid or missing runtime token'),
           422: validationErrorResponse,
         },
@@ -108,7 +109,7 @@ export const dialJobRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
         operationId: 'inbound_route_internal_v1_phones__phone_id__inbound_route_get',
         params: Type.Object({ phone_id: Type.String({ format: 'uuid' }) }),
         response: {
-          200: Type.Object({}, { additionalProperties: true }),
+          200: InboundRouteSchema,
           401: errorResponse('Invalid or missing runtime token'),
           404: errorResponse('The phone does not exist or has no inbound agent'),
           422: validationErrorResponse,
