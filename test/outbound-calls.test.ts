@@ -3,6 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createProject } from '../src/domain/projects.js';
 import { updateDialSettings } from '../src/store/projects-repo.js';
+import { IDEMPOTENCY_WINDOW_MICROS } from '../src/domain/calls/place-call.js';
+import { purgeFinishedJobs } from '../src/store/dial-jobs-repo.js';
+import { dbInstant } from '../src/store/dialect.js';
+import { purgeIdempotencyKeys } from '../src/store/idempotency-repo.js';
 import { describeEachBackend } from './helpers/backends.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
 import { assertMatchesReference, assertMatchesSeed } from './helpers/contract.js';
@@ -304,6 +308,64 @@ describeEachBackend('Outbound calls: POST /v1/call/ and the dial-job protocol', 
     } finally {
       await updateDialSettings(t.store.db, t.projectA, { allowed_country_codes: null });
     }
+    await drain();
+  });
+
+  test('jobs of ended or deleted calls and expired Idempotency-Keys are purged; live ones are kept', async () => {
+    const db = t.store.db;
+    const live = await place({ from_number: '+34910000100', to_number: '+34612000040' });
+    const ended = await place({ from_number: '+34910000100', to_number: '+34612000041' });
+    await runtime('/internal/v1/events', {
+      events: [
+        {
+          event_id: randomUUID(),
+          project_id: t.projectA,
+          call_id: ended.body.id,
+          occurred_at: new Date().toISOString(),
+          type: 'call.ended',
+          data: { outcome: 'failed', end_reason: 'busy' },
+        },
+      ],
+    });
+    await purgeFinishedJobs(db, 1000);
+    const jobs = await db
+      .selectFrom('dial_jobs')
+      .innerJoin('calls', 'calls.id', 'dial_jobs.call_id')
+      .select(['call_id', 'calls.status'])
+      .execute();
+    assert.ok(
+      jobs.some((j) => j.call_id === live.body.id),
+      'the job of a dialing call stays',
+    );
+    assert.ok(!jobs.some((j) => j.call_id === ended.body.id), 'the job of an ended call is gone');
+    assert.ok(
+      jobs.every((j) => j.status === 'dialing' || j.status === 'in_progress'),
+      JSON.stringify(jobs),
+    );
+    assert.equal(
+      (await db.selectFrom('dial_jobs').select('call_id').execute()).length,
+      jobs.length,
+      'no job is left without its call',
+    );
+
+    const now = Date.now() * 1000;
+    const saved = await place(
+      { from_number: '+34910000100', to_number: '+34612000042' },
+      { 'idempotency-key': 'fresh' },
+    );
+    await db
+      .insertInto('idempotency_keys')
+      .values({
+        project_id: t.projectA,
+        key: 'old',
+        request_hash: 'x',
+        call_id: saved.body.id,
+        created_date: dbInstant(db, now - IDEMPOTENCY_WINDOW_MICROS - 1_000_000),
+      })
+      .execute();
+    assert.equal(await purgeIdempotencyKeys(db, now - IDEMPOTENCY_WINDOW_MICROS), 1);
+    const keys = (await db.selectFrom('idempotency_keys').select('key').execute()).map((k) => k.key);
+    assert.ok(keys.includes('fresh') && !keys.includes('old'), keys.join());
     await drain();
   });
 

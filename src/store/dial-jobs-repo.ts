@@ -91,3 +91,18 @@ export async function markConfirmed(db: Db, callId: string, now: number): Promis
 export async function deleteDialJob(db: Db, callId: string): Promise<void> {
   await db.deleteFrom('dial_jobs').where('call_id', '=', callId).execute();
 }
+
+/**
+ * Forgets up to `limit` jobs whose call has ended or is gone (deleted by its customer): a job
+ * matters only until its call ends, and the table would otherwise grow with every placed call.
+ */
+export async function purgeFinishedJobs(db: Db, limit: number): Promise<number> {
+  const finished = db
+    .selectFrom('dial_jobs')
+    .leftJoin('calls', 'calls.id', 'dial_jobs.call_id')
+    .select('dial_jobs.call_id')
+    .where((eb) => eb.or([eb('calls.id', 'is', null), eb('calls.status', 'not in', ACTIVE_CALL_STATUSES)]))
+    .limit(limit);
+  const result = await db.deleteFrom('dial_jobs').where('call_id', 'in', finished).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

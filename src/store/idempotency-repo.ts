@@ -37,3 +37,12 @@ export async function saveIdempotencyKey(db: Db, row: IdempotencyRow, notBefore:
     .values(withDbInstants(db, row, ['created_date']))
     .execute();
 }
+
+/** Forgets the keys saved before `notBefore`. */
+export async function purgeIdempotencyKeys(db: Db, notBefore: number): Promise<number> {
+  const result = await db
+    .deleteFrom('idempotency_keys')
+    .where('created_date', '<', dbInstant(db, notBefore))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -96,4 +96,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_date', t.instant, (c) => c.notNull())
     .addPrimaryKeyConstraint('idempotency_keys_pk', ['project_id', 'key'])
     .execute();
+  // For the purge of keys past their 24 hours.
+  await db.schema.createIndex('idempotency_keys_by_date').on('idempotency_keys').column('created_date').execute();
 }
