@@ -141,6 +141,52 @@ describe('OpenAPI document', () => {
     }
   });
 
+  test("agent and phone bodies have exactly the reference's properties, its required ones among ours", () => {
+    type Schema = { properties: Record<string, unknown>; required?: string[] };
+    const theirs = reference.components.schemas as Record<string, Schema>;
+    const ours = doc.components.schemas as Record<string, Schema>;
+    for (const name of ['AgentResponseSchema', 'PhoneRegisterResponseSchema', 'PublishAgentResponse']) {
+      assert.ok(ours[name], `${name} is in components.schemas`);
+      assert.deepEqual(Object.keys(ours[name].properties), Object.keys(theirs[name]?.properties ?? {}), name);
+      for (const field of theirs[name]?.required ?? []) {
+        assert.ok(ours[name].required?.includes(field), `${name}.${field} is required`);
+      }
+    }
+    const body = (path: string, method: string) =>
+      (doc.paths[path]?.[method] as { requestBody: { content: Record<string, { schema: Schema }> } }).requestBody
+        .content['application/json']?.schema as Schema;
+    for (const [path, method, name] of [
+      ['/v1/agent/', 'post', 'AgentRequest'],
+      ['/v1/agent/{agent_id}', 'patch', 'AgentUpdateRequest'],
+      ['/v1/agent/{agent_id}/published_version', 'patch', 'PublishAgentRequest'],
+      ['/v1/phone/import', 'post', 'PostImportPhoneNumberRequestSchema'],
+      ['/v1/phone/{phone_id}', 'patch', 'PhoneUpdateRequestSchema'],
+      ['/v1/call/', 'post', 'CallRequest'],
+    ] as const) {
+      const schema = body(path, method);
+      assert.deepEqual(
+        Object.keys(schema.properties).sort(),
+        Object.keys(theirs[name]?.properties ?? {}).sort(),
+        `${method.toUpperCase()} ${path} takes ${name}'s fields`,
+      );
+      assert.deepEqual(
+        [...(schema.required ?? [])].sort(),
+        [...(theirs[name]?.required ?? [])].sort(),
+        `${name} required`,
+      );
+    }
+  });
+
+  test('every $ref in the document resolves', () => {
+    const refs = new Set<string>();
+    JSON.stringify(doc, (key, value: unknown) => {
+      if (key === '$ref') refs.add(value as string);
+      return value;
+    });
+    const unresolved = [...refs].filter((ref) => !(ref.replace('#/components/schemas/', '') in doc.components.schemas));
+    assert.deepEqual(unresolved, []);
+  });
+
   test('the internal API is documented under its own tag', () => {
     const ingest = doc.paths['/internal/v1/events']?.post as Json;
     assert.deepEqual(ingest.tags, ['Internal: voice runtime']);

@@ -236,7 +236,13 @@ export const AgentResponseSchema = Type.Object(
 );
 
 export const PaginatedAgentsSchema = paginated(AgentResponseSchema, 'AgentResponseSchema');
-export const agentSchemas = [AvailableLanguagesSchema, AgentModeSchema, AgentResponseSchema, PaginatedAgentsSchema];
+export const agentSchemas = [
+  AvailableLanguagesSchema,
+  AgentModeSchema,
+  AgentResponseSchema,
+  PaginatedAgentsSchema,
+  PublishAgentResponseSchema,
+];
 
 export const AgentIdParamsSchema = Type.Object({ agent_id: uuid('Agent Id') });
 
