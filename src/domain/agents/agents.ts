@@ -1,4 +1,4 @@
-import { ApiError, RequestValidationError } from '../../errors.js';
+import { ApiError, errors, RequestValidationError } from '../../errors.js';
 import { CONFIG_DEFAULTS } from '../../http/schemas/agents.js';
 import {
   agentsOf,
@@ -25,12 +25,6 @@ import type { Page, PageRequest } from '../pagination.js';
 import { nowMicros } from '../time.js';
 import { newId } from '../uuid.js';
 import { toAgentView, type AgentConfig, type AgentView } from './agent-view.js';
-
-export const agentErrors = {
-  agentNotFound: (id: string) => new ApiError(404, 'AGENT_NOT_FOUND', `Agent ${id} not found`),
-  versionNotFound: (id: string) => new ApiError(404, 'AGENT_VERSION_NOT_FOUND', `Agent version ${id} not found`),
-  badParameter: (message: string) => new ApiError(400, 'BAD_PARAMETER', message),
-};
 
 export interface AgentFilter {
   mode?: 'free' | 'path';
@@ -116,13 +110,13 @@ export async function getAgent(
   which: { versionId?: string; isPublished: boolean },
 ): Promise<AgentView> {
   if (which.versionId !== undefined && which.isPublished) {
-    throw agentErrors.badParameter('Cannot specify both version_id and is_published parameters together');
+    throw errors.badParameter('Cannot specify both version_id and is_published parameters together');
   }
   const agent = await existingAgent(db, projectId, agentId);
   const versionId = which.versionId ?? (which.isPublished ? agent.published_version_id : agent.draft_version_id);
-  if (versionId === null) throw agentErrors.badParameter(`Agent ${agentId} has no published version`);
+  if (versionId === null) throw errors.badParameter(`Agent ${agentId} has no published version`);
   const version = await findVersion(db, projectId, versionId);
-  if (version === undefined || version.agent_id !== agent.id) throw agentErrors.versionNotFound(versionId);
+  if (version === undefined || version.agent_id !== agent.id) throw errors.agentVersionNotFound(versionId);
   return toAgentView(agent, version);
 }
 
@@ -216,7 +210,7 @@ export async function removeVersion(db: Db, projectId: string, agentId: string, 
   await db.transaction().execute(async (trx) => {
     const agent = await existingAgent(trx, projectId, agentId);
     const version = await findVersion(trx, projectId, versionId);
-    if (version === undefined || version.agent_id !== agent.id) throw agentErrors.versionNotFound(versionId);
+    if (version === undefined || version.agent_id !== agent.id) throw errors.agentVersionNotFound(versionId);
     if (version.id === agent.published_version_id || version.is_draft === 1) {
       const what = version.is_draft === 1 ? 'draft' : 'published';
       throw new ApiError(
@@ -256,7 +250,7 @@ export async function publishVersion(
     const inbound = request.inbound_phone_number_id ?? null;
     if (versionId === null) {
       if (outbound !== null || inbound !== null) {
-        throw agentErrors.badParameter('Phone numbers can only be bound to a published version');
+        throw errors.badParameter('Phone numbers can only be bound to a published version');
       }
       await rebindAgent(trx, agent.id, null);
       await updateAgent(trx, agent.id, { published_version_id: null, modified_at: nowMicros() });
@@ -268,13 +262,13 @@ export async function publishVersion(
       };
     }
     const version = await findVersion(trx, projectId, versionId);
-    if (version === undefined || version.agent_id !== agent.id) throw agentErrors.versionNotFound(versionId);
+    if (version === undefined || version.agent_id !== agent.id) throw errors.agentVersionNotFound(versionId);
     if (version.is_draft === 1) {
-      throw agentErrors.badParameter('The draft cannot be published: launch it as a version first');
+      throw errors.draftNotPublishable();
     }
     for (const phoneId of [outbound, inbound]) {
       if (phoneId !== null && (await findPhone(trx, projectId, phoneId)) === undefined) {
-        throw new ApiError(404, 'PHONE_NUMBER_NOT_FOUND', `Phone number ${phoneId} not found`);
+        throw errors.phoneNumberNotFound(phoneId);
       }
     }
     await rebindAgent(trx, agent.id, version.id);
@@ -292,7 +286,7 @@ export async function publishVersion(
 
 export async function existingAgent(db: Db, projectId: string, agentId: string): Promise<AgentRow> {
   const agent = await findAgent(db, projectId, agentId);
-  if (agent === undefined) throw agentErrors.agentNotFound(agentId);
+  if (agent === undefined) throw errors.agentNotFound(agentId);
   return agent;
 }
 

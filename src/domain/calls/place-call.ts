@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ApiError, RequestValidationError } from '../../errors.js';
+import { ApiError, errors, RequestValidationError } from '../../errors.js';
 import { findVersion, type AgentVersionRow } from '../../store/agents-repo.js';
 import type { Db } from '../../store/database.js';
 import { insertDialJob } from '../../store/dial-jobs-repo.js';
@@ -9,7 +9,7 @@ import { findPhone, findPhoneByNumber, type PhoneRow } from '../../store/phones-
 import type { AgentConfig } from '../agents/agent-view.js';
 import { dialSettingsOf, type DialingOptions } from '../dialing/settings.js';
 import { checkDestination } from '../phones/phone-numbers.js';
-import { phoneNotFound, type SipConfig } from '../phones/phones.js';
+import type { SipConfig } from '../phones/phones.js';
 import { nowMicros } from '../time.js';
 import { canonicalUuid, newId } from '../uuid.js';
 import { stableStringify, type CallEvent } from './events.js';
@@ -165,7 +165,7 @@ async function findFromPhone(trx: Db, projectId: string, fromNumber: string): Pr
   const id = canonicalUuid(fromNumber);
   const phone =
     id === undefined ? await findPhoneByNumber(trx, projectId, fromNumber.trim()) : await findPhone(trx, projectId, id);
-  if (phone === undefined) throw phoneNotFound(fromNumber);
+  if (phone === undefined) throw errors.phoneNumberNotFound(fromNumber);
   return phone;
 }
 
@@ -179,7 +179,7 @@ async function agentVersionFor(
   if (requested !== null) {
     const id = canonicalUuid(requested) as string;
     const version = await findVersion(trx, projectId, id);
-    if (version === undefined) throw new ApiError(404, 'AGENT_VERSION_NOT_FOUND', `Agent version ${id} not found`);
+    if (version === undefined) throw errors.agentVersionNotFound(id);
     if (version.is_draft === 1) {
       throw new ApiError(
         412,

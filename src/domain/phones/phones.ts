@@ -1,4 +1,4 @@
-import { ApiError, RequestValidationError } from '../../errors.js';
+import { ApiError, errors, RequestValidationError } from '../../errors.js';
 import { findVersion, findVersions, updateAgent } from '../../store/agents-repo.js';
 import type { Db } from '../../store/database.js';
 import { dbInstant } from '../../store/dialect.js';
@@ -54,9 +54,6 @@ export interface PhoneFilter {
   startAssignedAt?: Micros;
   endAssignedAt?: Micros;
 }
-
-export const phoneNotFound = (what: string) =>
-  new ApiError(404, 'PHONE_NUMBER_NOT_FOUND', `Phone number ${what} not found`);
 
 /** Imports a number or SIP identifier of the customer's own trunk: assigned at once. */
 export async function importPhone(db: Db, projectId: string, request: ImportPhoneRequest): Promise<PhoneView> {
@@ -182,7 +179,7 @@ export async function releasePhone(db: Db, projectId: string, phoneId: string): 
 
 export async function existingPhone(db: Db, projectId: string, phoneId: string): Promise<PhoneRow> {
   const row = await findPhone(db, projectId, phoneId);
-  if (row === undefined) throw phoneNotFound(phoneId);
+  if (row === undefined) throw errors.phoneNumberNotFound(phoneId);
   return row;
 }
 
@@ -194,10 +191,8 @@ async function publishOnPhone(
   direction: Direction,
 ): Promise<void> {
   const version = await findVersion(trx, projectId, versionId);
-  if (version === undefined) throw new ApiError(404, 'AGENT_VERSION_NOT_FOUND', `Agent version ${versionId} not found`);
-  if (version.is_draft === 1) {
-    throw new ApiError(400, 'BAD_PARAMETER', 'The draft cannot be published: launch it as a version first');
-  }
+  if (version === undefined) throw errors.agentVersionNotFound(versionId);
+  if (version.is_draft === 1) throw errors.draftNotPublishable();
   const agent = await existingAgent(trx, projectId, version.agent_id);
   if (agent.published_version_id !== null && agent.published_version_id !== version.id) {
     const elsewhere = await phonesBoundToAgent(trx, agent.id, phoneId);

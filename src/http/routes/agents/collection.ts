@@ -5,9 +5,9 @@ import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
 import { errorResponse, listErrorResponses } from '../../schemas/errors.js';
-import { pageRequestOf, paginationQuery } from '../../schemas/pagination.js';
+import { pageRequestOf } from '../../schemas/pagination.js';
 import { AgentRequestSchema, AgentResponseSchema, PaginatedAgentsSchema } from '../../schemas/agents.js';
-import { agentCommon, agentErrorResponses, agentFilterQuery } from './common.js';
+import { agentCommon, agentErrorResponses, agentListQuery } from './common.js';
 
 /** POST and GET /v1/agent/. */
 export const agentCollectionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
@@ -55,11 +55,7 @@ export const agentCollectionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
         description:
           'Retrieve a paginated list of agents for the company. By default, retrieves only draft versions. Supports cursor-based and page-based pagination.',
         operationId: 'list_agents_v1_agent__get',
-        querystring: Type.Object({
-          ...paginationQuery(10),
-          limit: Type.Integer({ minimum: 1, maximum: 100, default: 10, title: 'Limit' }),
-          ...agentFilterQuery,
-        }),
+        querystring: agentListQuery,
         response: {
           200: Type.Ref(PaginatedAgentsSchema, { description: 'Successful Response' }),
           400: errorResponse('Bad request - Invalid field'),

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { canonicalUuid } from '../../../domain/uuid.js';
 import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
 import { AgentModeSchema } from '../../schemas/agents.js';
+import { paginationQuery } from '../../schemas/pagination.js';
 
 export const agentCommon = { tags: ['Agents'], security: [{ CustomHTTPBearer: [] }] };
 export const uuid = (value: string) => canonicalUuid(value) as string;
@@ -15,8 +16,10 @@ export const agentErrorResponses = {
   500: errorResponse('Internal Server Error'),
 };
 
-/** The filters GET /v1/agent/ and GET /v1/agent/{id}/version take besides pagination. */
-export const agentFilterQuery = {
+/** The query of GET /v1/agent/ and GET /v1/agent/{id}/version: pagination and two filters. */
+export const agentListQuery = Type.Object({
+  ...paginationQuery(10),
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 10, title: 'Limit' }),
   mode: Type.Optional(Type.Ref(AgentModeSchema)),
   is_published: Type.Boolean({ default: false, title: 'Is Published' }),
-};
+});

@@ -5,14 +5,14 @@ import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
 import { errorResponse } from '../../schemas/errors.js';
-import { pageRequestOf, paginationQuery } from '../../schemas/pagination.js';
+import { pageRequestOf } from '../../schemas/pagination.js';
 import {
   AgentIdParamsSchema,
   AgentResponseSchema,
   LaunchVersionRequestSchema,
   PaginatedAgentsSchema,
 } from '../../schemas/agents.js';
-import { agentCommon, agentErrorResponses, agentFilterQuery, uuid } from './common.js';
+import { agentCommon, agentErrorResponses, agentListQuery, uuid } from './common.js';
 
 /** Launching, listing and deleting an agent's versions. */
 export const agentVersionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
@@ -60,11 +60,7 @@ export const agentVersionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (a
           'Retrieve a paginated list of all versions for a specific agent, including draft and published versions.',
         operationId: 'list_agent_version_v1_agent__agent_id__version_get',
         params: AgentIdParamsSchema,
-        querystring: Type.Object({
-          ...paginationQuery(10),
-          limit: Type.Integer({ minimum: 1, maximum: 100, default: 10, title: 'Limit' }),
-          ...agentFilterQuery,
-        }),
+        querystring: agentListQuery,
         response: {
           200: Type.Ref(PaginatedAgentsSchema, { description: 'Successful Response' }),
           ...agentErrorResponses,
