@@ -343,4 +343,16 @@ describeEachBackend('POST /internal/v1/events', (backend) => {
     const other = (await getCallAs(t.app, t.keyA, second.callId)).json();
     assert.equal(other.contact.created_date, '2026-11-20T10:01:09Z');
   });
+  test('a call moving to another contact re-dates the old contact under its remaining calls', async () => {
+    const x = { identifier: '+34600999101', contact_type: 'call' as const };
+    const y = { identifier: '+34600999102', contact_type: 'call' as const };
+    const stays = callEvents(t.projectA);
+    const moves = callEvents(t.projectA);
+    const contactDate = async () => (await getCallAs(t.app, t.keyA, stays.callId)).json().contact.created_date;
+    await postEvents(t.app, t.runtimeToken, [stays.created(60, { contact: x })]);
+    await postEvents(t.app, t.runtimeToken, [moves.created(50, { contact: x })]);
+    assert.equal(await contactDate(), '2026-11-20T10:00:50Z', 'an earlier sighting re-dates the contact');
+    await postEvents(t.app, t.runtimeToken, [moves.created(30, { contact: y })]);
+    assert.equal(await contactDate(), '2026-11-20T10:01:00Z', 'the superseded sighting no longer counts');
+  });
 });

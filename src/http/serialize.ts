@@ -1,4 +1,4 @@
-import type { FastifySerializerCompiler } from 'fastify';
+import type { FastifyReply, FastifySerializerCompiler } from 'fastify';
 
 /**
  * A serializer that writes a body's keys in the order the domain built them, which is the
@@ -6,3 +6,11 @@ import type { FastifySerializerCompiler } from 'fastify';
  * The route's response schemas still document the bodies, and the tests validate against them.
  */
 export const keepKeyOrder: FastifySerializerCompiler<unknown> = () => (data) => JSON.stringify(data);
+
+/**
+ * Sends JSON that is already text (a stored view) as it is: Fastify sends a string with a JSON
+ * content type without serializing it again.
+ */
+export function sendJsonText(reply: FastifyReply, json: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(json);
+}

@@ -51,6 +51,41 @@ export async function findCall(db: Db, projectId: string, callId: string): Promi
   return row as CallWithContact | undefined;
 }
 
+/** What GET /v1/call/{id} serves: the stored view, and what its recording_url depends on. */
+export interface StoredCallView {
+  view: string | null;
+  recording_url: string | null;
+  stored_recording: string | null;
+}
+
+const findCallViewQuery = precompiled((db: Db, projectId: string, callId: string) =>
+  db
+    .selectFrom('calls')
+    .leftJoin('recordings', 'recordings.call_id', 'calls.id')
+    .select(['calls.view', 'calls.recording_url', 'recordings.call_id as stored_recording'])
+    .where('calls.id', '=', callId)
+    .where('calls.project_id', '=', projectId),
+);
+
+/** One call's stored view; undefined when missing or another project's. */
+export async function findCallView(db: Db, projectId: string, callId: string): Promise<StoredCallView | undefined> {
+  const [row] = await findCallViewQuery(db, projectId, callId);
+  return row;
+}
+
+/** Every call of one contact, with its contact's columns, to render again. */
+export async function findContactCalls(db: Db, projectId: string, contactId: string): Promise<CallWithContact[]> {
+  const rows = await selectCallsWithContact(db)
+    .where('calls.project_id', '=', projectId)
+    .where('calls.contact_id', '=', contactId)
+    .execute();
+  return rows as CallWithContact[];
+}
+
+export async function updateCallView(db: Db, callId: string, view: string): Promise<void> {
+  await db.updateTable('calls').set({ view }).where('id', '=', callId).execute();
+}
+
 /** What GET /v1/call/ can filter on; every filter is an equality or a closed date range. */
 export interface CallFilters {
   agentId?: string;

@@ -11,9 +11,14 @@ export interface ContactIdentity {
 /**
  * Records that a contact was seen at `seenAt` and returns its id. A contact is unique per
  * project, type and identifier; its created_date is the earliest time it was ever seen,
- * whatever order the sightings are reported in.
+ * whatever order the sightings are reported in. Returns the id and that earliest time.
  */
-export async function upsertContact(db: Db, contact: ContactIdentity, seenAt: number, newId: string): Promise<string> {
+export async function upsertContact(
+  db: Db,
+  contact: ContactIdentity,
+  seenAt: number,
+  newId: string,
+): Promise<{ id: string; created_date: number }> {
   const row = await db
     .insertInto('contacts')
     .values({
@@ -32,9 +37,9 @@ export async function upsertContact(db: Db, contact: ContactIdentity, seenAt: nu
             : sql<number>`min(contacts.created_date, excluded.created_date)`,
       }),
     )
-    .returning('id')
+    .returning(['id', 'created_date'])
     .executeTakeFirstOrThrow();
-  return row.id;
+  return { id: row.id, created_date: Number(row.created_date) };
 }
 
 /**

@@ -148,6 +148,12 @@ export interface CallsTable {
   updated_at: number;
   /** Status changes so far: the sequence of the call's status_changed webhook events. */
   status_sequence: number;
+  /**
+   * The call's CallResponse JSON as last rendered, with the runtime's recording_url (a recording
+   * stored here is signed per request). Kept current by every write to the call or its contact;
+   * null for calls stored before it existed.
+   */
+  view: string | null;
 }
 
 export interface CallEventsTable {

@@ -3,7 +3,7 @@ import type { Db } from '../../store/database.js';
 import { existingProjectIds } from '../../store/projects-repo.js';
 import { findCallOwners, findEventPayloads, insertEvents, lifecycleEventsOf } from '../../store/call-events-repo.js';
 import { redateContact, upsertContact } from '../../store/contacts-repo.js';
-import { findCallStatus, upsertCall } from '../../store/calls-repo.js';
+import { findCallStatus, upsertCall, type CallRow } from '../../store/calls-repo.js';
 import { enqueueStatusChanged, statusSubscribers, type StatusSubscribers } from '../webhooks/status-events.js';
 import { insertMessages } from '../../store/messages-repo.js';
 import { lockCalls } from '../../store/locks.js';
@@ -13,6 +13,7 @@ import { nowMicros } from '../time.js';
 import { newId } from '../uuid.js';
 import type { RuntimeEvent } from './event-schema.js';
 import { canonicalEvent, eventFromPayload, eventPayload, sameEventContent, type CallEvent } from './events.js';
+import { renderCallView, renderContactCalls } from './call-views.js';
 import { foldCallEvents, statusRank, type CallState, type CallStatus } from './fold.js';
 
 export type EventOutcome = 'accepted' | 'duplicate' | 'discarded';
@@ -152,7 +153,7 @@ async function refreshCall(trx: Db, callId: string, now: number, subscribers: St
   if (state === undefined) return; // not created yet: its events wait in call_events
 
   const { contact } = state.created;
-  const contactId = await upsertContact(
+  const storedContact = await upsertContact(
     trx,
     { projectId: state.projectId, contactType: contact.contact_type, identifier: contact.identifier },
     state.createdDate,
@@ -165,12 +166,12 @@ async function refreshCall(trx: Db, callId: string, now: number, subscribers: St
     (s) => previous === undefined || statusRank(s.status) > statusRank(previous.status as CallStatus),
   );
   const sequence = previous?.status_sequence ?? 0;
-  await upsertCall(trx, {
+  const call: CallRow = {
     id: state.id,
     project_id: state.projectId,
     status: state.status,
     type: state.created.type,
-    contact_id: contactId,
+    contact_id: storedContact.id,
     agent_id: state.created.agent_id,
     agent_version_id: state.created.agent_version_id,
     phone_register_id: state.created.phone_register_id,
@@ -184,9 +185,24 @@ async function refreshCall(trx: Db, callId: string, now: number, subscribers: St
     created_date: state.createdDate,
     updated_at: now,
     status_sequence: sequence + reached.length,
+    view: null,
+  };
+  call.view = renderCallView({
+    ...call,
+    contact_created_date: storedContact.created_date,
+    contact_identifier: contact.identifier,
+    contact_type: contact.contact_type,
+    stored_recording: null,
   });
-  if (previous !== undefined && previous.contact_id !== contactId) {
+  await upsertCall(trx, call);
+  // This call is its contact's earliest sighting, so it may have moved the contact's date back:
+  // the views of the contact's other calls show that date.
+  if (storedContact.created_date === state.createdDate) {
+    await renderContactCalls(trx, state.projectId, storedContact.id);
+  }
+  if (previous !== undefined && previous.contact_id !== storedContact.id) {
     await redateContact(trx, state.projectId, previous.contact_id);
+    await renderContactCalls(trx, state.projectId, previous.contact_id);
   }
   if (reached.length > 0) {
     await enqueueStatusChanged(trx, subscribers, state.projectId, state.id, sequence, reached, now);

@@ -4,6 +4,7 @@ import * as callsApi from './0002-calls-api.js';
 import * as webhooks from './0003-webhooks.js';
 import * as rateLimits from './0004-rate-limits.js';
 import * as outboundCalls from './0005-outbound-calls.js';
+import * as callViews from './0006-call-views.js';
 
 /** Every migration, numbered and forward-only. Add new ones at the end; never edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '0003-webhooks': webhooks,
   '0004-rate-limits': rateLimits,
   '0005-outbound-calls': outboundCalls,
+  '0006-call-views': callViews,
 };
 
 export const migrationProvider: MigrationProvider = {

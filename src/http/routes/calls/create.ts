@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { getCall } from '../../../domain/calls/get-call.js';
 import { placeCall } from '../../../domain/calls/place-call.js';
 import { Nullable } from '../../../lib/typebox.js';
 import { principalOf, requireApiKey } from '../../auth.js';
-import { recordingUrlsFor } from '../../recording-urls.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
+import { sendStoredCall } from '../../stored-call.js';
 import { CallResponseSchema } from '../../schemas/calls.js';
 import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
 
@@ -76,8 +75,7 @@ export const createCallRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app,
       });
       if (replayed) reply.header('idempotent-replayed', 'true');
       else dialSignal.notify();
-      const call = await getCall(db, projectId, callId, recordingUrlsFor(deps, request));
-      return reply.code(201).send(call);
+      return sendStoredCall(deps, request, reply.code(201), projectId, callId);
     },
   );
 };

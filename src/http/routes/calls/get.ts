@@ -1,17 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { getCall } from '../../../domain/calls/get-call.js';
 import { canonicalUuid } from '../../../domain/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
-import { recordingUrlsFor } from '../../recording-urls.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
+import { sendStoredCall } from '../../stored-call.js';
 import { CallIdParamsSchema, CallResponseSchema } from '../../schemas/calls.js';
 import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
 
 /** GET /v1/call/{id}: spec/get-call-by-id.md. */
 export const getCallRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
-  const { db } = deps;
   app.get(
     '/v1/call/:id',
     {
@@ -35,10 +33,10 @@ export const getCallRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       // Validation admitted only forms pydantic accepts; bodies and lookups use the canonical one.
       const callId = canonicalUuid(request.params.id) as string;
-      return getCall(db, principalOf(request).projectId, callId, recordingUrlsFor(deps, request));
+      return sendStoredCall(deps, request, reply, principalOf(request).projectId, callId);
     },
   );
 };
