@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Store } from './database.js';
 import type { Database } from './schema.js';
+import { attachReader, SqliteReader } from './sqlite-reader.js';
 
 /** The embedded store: one SQLite file in WAL mode. */
 export function openSqliteStore(path: string): Store {
@@ -16,12 +17,18 @@ export function openSqliteStore(path: string): Store {
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  // A file has a second, read-only connection for the hot reads; an in-memory store cannot.
+  const reader = path === ':memory:' ? undefined : SqliteReader.open(path);
+  if (reader !== undefined) attachReader(db, reader);
   return {
     db,
     dialect: 'sqlite',
     description: path === ':memory:' ? 'SQLite (in memory)' : `SQLite ${path}`,
     generation: () => dataVersion.get() as number,
-    close: () => db.destroy(),
+    close: async () => {
+      reader?.close();
+      await db.destroy();
+    },
   };
 }
 

@@ -41,9 +41,11 @@ export async function buildTestApp(
     rateLimits?: RateLimitPolicies;
     /** Anything else the app takes: limits, CORS. */
     app?: Partial<AppDeps>;
+    /** SQLite in a file rather than in memory, as the server runs it. */
+    sqliteFile?: boolean;
   } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase(options.backend ?? 'sqlite');
+  const database = await createTestDatabase(options.backend ?? 'sqlite', { file: options.sqliteFile });
   const store = openStore(database.url);
   await migrateToLatest(store.db);
   const projectA = (await createProject(store.db, 'Project A')).id;

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe } from 'node:test';
 import pg from 'pg';
 
@@ -16,7 +19,15 @@ export interface TestDatabase {
 
 export const postgresAdminUrl = process.env.DIGA_TEST_DATABASE_URL?.trim() || undefined;
 
-export async function createTestDatabase(backend: BackendName): Promise<TestDatabase> {
+/** SQLite in memory unless `file`: a file store, as the server runs (with its read connection). */
+export async function createTestDatabase(
+  backend: BackendName,
+  options: { file?: boolean } = {},
+): Promise<TestDatabase> {
+  if (backend === 'sqlite' && options.file) {
+    const dir = mkdtempSync(join(tmpdir(), 'diga-test-store-'));
+    return { url: join(dir, 'diga.db'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
   if (backend === 'sqlite') return { url: ':memory:', drop: async () => {} };
   if (!postgresAdminUrl) throw new Error('DIGA_TEST_DATABASE_URL is not set');
   const name = `diga_test_${process.pid}_${randomBytes(4).toString('hex')}`;
