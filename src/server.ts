@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
 import { buildApp } from './app.js';
 import { DirectoryBlobStore } from './blobs/directory-store.js';
 import type { Config } from './config.js';
@@ -60,6 +61,10 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
       },
       logger: {
         level: config.logLevel,
+        // Asynchronous: under load, lines written while a write is in flight go out together in
+        // the next one, instead of one blocking write(2) per request (a tenth of a GET's time
+        // in the profile). Whatever is buffered is flushed when the process exits.
+        stream: pino.destination({ dest: 1, sync: false }),
         redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
       },
     });
