@@ -18,6 +18,7 @@ import { phoneSchemas } from './http/schemas/phones.js';
 import { agentRoutes } from './http/routes/agents/index.js';
 import { phoneRoutes } from './http/routes/phones/index.js';
 import { DeliveryWorker, type DeliveryOptions } from './webhooks/delivery-worker.js';
+import { Maintenance } from './domain/dialing/maintenance.js';
 import { systemResolver, type Resolver, type UrlPolicy } from './webhooks/url-policy.js';
 import { callSchemas } from './http/schemas/calls.js';
 import { errorSchemas } from './http/schemas/errors.js';
@@ -66,6 +67,8 @@ export interface AppDeps {
     publicUrl?: string;
   };
   concurrencyIntervalMs?: number;
+  /** How often finished dial jobs and expired Idempotency-Keys are purged; default a minute. */
+  maintenanceIntervalMs?: number;
   /** Outbound calls; DEFAULT_DIALING when absent. */
   dialing?: Partial<DialingOptions>;
   webhooks?: {
@@ -175,6 +178,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     app.addHook('onClose', () => worker.stop());
   }
+  const maintenance = new Maintenance(deps.db, deps.maintenanceIntervalMs ?? 60_000, (error) =>
+    app.log.warn({ err: error }, 'purge of expired dial jobs and Idempotency-Keys'),
+  );
+  app.addHook('onReady', (done) => {
+    maintenance.start();
+    done();
+  });
+  app.addHook('onClose', () => maintenance.stop());
   // Open event streams would keep their connections (and close()) waiting forever.
   app.addHook('preClose', (done) => {
     for (const end of routeDeps.streams) end();

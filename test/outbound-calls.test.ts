@@ -4,9 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import { createProject } from '../src/domain/projects.js';
 import { updateDialSettings } from '../src/store/projects-repo.js';
 import { IDEMPOTENCY_WINDOW_MICROS } from '../src/domain/calls/place-call.js';
-import { purgeFinishedJobs } from '../src/store/dial-jobs-repo.js';
 import { dbInstant } from '../src/store/dialect.js';
-import { purgeIdempotencyKeys } from '../src/store/idempotency-repo.js';
+import { purgeExpired } from '../src/domain/dialing/maintenance.js';
 import { describeEachBackend } from './helpers/backends.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
 import { assertMatchesReference, assertMatchesSeed } from './helpers/contract.js';
@@ -40,7 +39,10 @@ describeEachBackend('Outbound calls: POST /v1/call/ and the dial-job protocol', 
   let t: TestApp;
   let setup: Awaited<ReturnType<typeof outboundSetup>>;
   before(async () => {
-    t = await buildTestApp({ backend, app: { dialing: { leaseMs: 300, maxAttempts: 2, maxConcurrentCalls: 50 } } });
+    t = await buildTestApp({
+      backend,
+      app: { dialing: { leaseMs: 300, maxAttempts: 2, maxConcurrentCalls: 50 }, maintenanceIntervalMs: 100 },
+    });
     setup = await outboundSetup(t, t.keyA, '+34910000100');
   });
   after(() => t.close());
@@ -327,7 +329,7 @@ describeEachBackend('Outbound calls: POST /v1/call/ and the dial-job protocol', 
         },
       ],
     });
-    await purgeFinishedJobs(db, 1000);
+    await purgeExpired(db);
     const jobs = await db
       .selectFrom('dial_jobs')
       .innerJoin('calls', 'calls.id', 'dial_jobs.call_id')
@@ -363,10 +365,31 @@ describeEachBackend('Outbound calls: POST /v1/call/ and the dial-job protocol', 
         created_date: dbInstant(db, now - IDEMPOTENCY_WINDOW_MICROS - 1_000_000),
       })
       .execute();
-    assert.equal(await purgeIdempotencyKeys(db, now - IDEMPOTENCY_WINDOW_MICROS), 1);
+    assert.equal((await purgeExpired(db, now)).keys, 1);
     const keys = (await db.selectFrom('idempotency_keys').select('key').execute()).map((k) => k.key);
     assert.ok(keys.includes('fresh') && !keys.includes('old'), keys.join());
     await drain();
+  });
+
+  test('the app purges on its own, with no runtime claiming', async () => {
+    const ended = await place({ from_number: '+34910000100', to_number: '+34612000043' });
+    await runtime('/internal/v1/events', {
+      events: [
+        {
+          event_id: randomUUID(),
+          project_id: t.projectA,
+          call_id: ended.body.id,
+          occurred_at: new Date().toISOString(),
+          type: 'call.ended',
+          data: { outcome: 'no_answer', end_reason: 'timeout' },
+        },
+      ],
+    });
+    const jobOf = () => t.store.db.selectFrom('dial_jobs').select('call_id').where('call_id', '=', ended.body.id);
+    for (let waited = 0; (await jobOf().execute()).length > 0; waited += 50) {
+      assert.ok(waited < 5000, 'the job of the ended call is still there after 5 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
   });
 
   test('a long-polling claim is answered as soon as a call is placed', async () => {

@@ -8,14 +8,12 @@ import {
   findDialJob,
   markClaimed,
   markConfirmed,
-  purgeFinishedJobs,
   type DialJobRow,
 } from '../../store/dial-jobs-repo.js';
-import { purgeIdempotencyKeys } from '../../store/idempotency-repo.js';
 import { withRetries } from '../../store/failures.js';
 import { lockNamed } from '../../store/locks.js';
 import { recordEvents } from '../calls/ingest.js';
-import { IDEMPOTENCY_WINDOW_MICROS, type DialInstructions } from '../calls/place-call.js';
+import type { DialInstructions } from '../calls/place-call.js';
 import { formatInstant, nowMicros } from '../time.js';
 import { newId } from '../uuid.js';
 import { dialSettingsOf, type DialingOptions } from './settings.js';
@@ -49,7 +47,6 @@ export async function claimJobs(
     db.transaction().execute(async (trx) => {
       await lockNamed(trx, 'dial-jobs');
       const now = nowMicros();
-      await purgeNowAndThen(trx, now);
       const due = await dueJobs(trx, now, SCAN_LIMIT);
       const projects = [...new Set(due.map((j) => j.project_id))];
       const settings = await dialSettingsOf(trx, projects, dialing);
@@ -100,19 +97,6 @@ export async function confirmJob(
       return { job_id: jobId, state: 'confirmed' as const };
     }),
   );
-}
-
-/** When this process last purged each store (known by its Kysely adapter): claims come often, purges once a minute. */
-const lastPurge = new WeakMap<object, number>();
-const PURGE_EVERY_MICROS = 60_000_000;
-
-/** Jobs of ended calls and expired Idempotency-Keys are forgotten, at most once a minute. */
-async function purgeNowAndThen(trx: Db, now: number): Promise<void> {
-  const store = trx.getExecutor().adapter;
-  if (now - (lastPurge.get(store) ?? 0) < PURGE_EVERY_MICROS) return;
-  lastPurge.set(store, now);
-  await purgeFinishedJobs(trx, SCAN_LIMIT * 10);
-  await purgeIdempotencyKeys(trx, now - IDEMPOTENCY_WINDOW_MICROS);
 }
 
 async function giveUp(trx: Db, job: DialJobRow, now: number): Promise<void> {
