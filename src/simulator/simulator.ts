@@ -85,10 +85,16 @@ export class Simulator {
   }
 
   private done(): boolean {
-    if (this.stopping) return true;
-    if (this.options.maxCalls !== undefined && this.finished + this.active.size >= this.options.maxCalls) {
-      return this.finished >= this.options.maxCalls;
-    }
+    return this.stopping || this.playedMaxCalls() || this.idleTooLong();
+  }
+
+  /** Every call `maxCalls` allows has been played to its end. */
+  private playedMaxCalls(): boolean {
+    return this.options.maxCalls !== undefined && this.finished >= this.options.maxCalls;
+  }
+
+  /** No call under way, and none claimed or finished for `idleExitSeconds`. */
+  private idleTooLong(): boolean {
     const idle = this.options.idleExitSeconds;
     return idle !== undefined && this.active.size === 0 && Date.now() - this.lastWork > idle * 1000;
   }
