@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { buildLookupTable, buildPostgresLookupTable, seedStore, type SeedResult } from './seed.js';
-import { distDir, pinning, runLoad, startServer, type LoadResult } from './servers.js';
+import { digaServer, distDir, pinning, runLoad, startServer, type LoadResult } from './servers.js';
 import { writeReport } from './report.js';
 
 /**
@@ -72,7 +72,7 @@ async function measureSqlite(calls: number, withListing: boolean): Promise<SizeR
   const result = await measure('sqlite', calls, seed, [
     {
       name: 'diga-api',
-      script: join(distDir, 'src', 'main.js'),
+      script: digaServer,
       env: { DIGA_DATABASE_URL: dbPath, ...BENCH_SERVER_ENV },
     },
     {
@@ -101,7 +101,7 @@ async function measureListing(dbPath: string, calls: number, seed: SeedResult): 
     'after walk (random cursor)': seed.sampleIds.map((id) => `/v1/call/?limit=50&after=${id}`),
   };
   const measured: Record<string, LoadResult> = {};
-  const running = await startServer('diga-api', join(distDir, 'src', 'main.js'), 18_010, {
+  const running = await startServer('diga-api', digaServer, 18_010, {
     DIGA_DATABASE_URL: dbPath,
     ...BENCH_SERVER_ENV,
   });
@@ -137,7 +137,7 @@ async function measurePostgres(adminUrl: string, calls: number): Promise<SizeRes
     return await measure('postgres', calls, seed, [
       {
         name: 'diga-api',
-        script: join(distDir, 'src', 'main.js'),
+        script: digaServer,
         env: { DIGA_DATABASE_URL: url.toString(), ...BENCH_SERVER_ENV },
       },
       {
