@@ -74,7 +74,10 @@ try {
     const pageTimes: number[] = [];
     for (let page = 0; page < 200; page++) {
       const started = performance.now();
-      const result = await listCalls(db, projectId, filters, request(cursor ? { after: cursor } : {}));
+      const result = JSON.parse(await listCalls(db, projectId, filters, request(cursor ? { after: cursor } : {}))) as {
+        has_more: boolean;
+        last_id: string | null;
+      };
       pageTimes.push(performance.now() - started);
       if (!result.has_more || result.last_id === null) break;
       cursor = result.last_id;

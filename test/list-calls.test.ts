@@ -75,6 +75,20 @@ describeEachBackend('GET /v1/call/ (list calls)', (backend) => {
     assert.equal(response.headers['cache-control'], 'no-store');
   });
 
+  test('each listed call is byte for byte its GET /v1/call/{id} body, stored view or not', async () => {
+    // One call as if stored before views existed: rendered on read, the same bytes.
+    await t.store.db.updateTable('calls').set({ view: null }).where('id', '=', callsA[3]!.id).execute();
+    const response = await list('limit=50');
+    assert.equal(response.statusCode, 200);
+    const listed = (response.json().data as { id: string }[]).map((call) => JSON.stringify(call));
+    assert.equal(listed.length, callsA.length);
+    assert.ok(ids(response).includes(callsA[3]!.id));
+    for (const [i, id] of ids(response).entries()) {
+      const single = await t.app.inject({ url: `/v1/call/${id}`, headers: { authorization: `Bearer ${t.keyA}` } });
+      assert.equal(listed[i], single.body, `call ${id}`);
+    }
+  });
+
   test('walking with `after` meets every matching call exactly once, in order, for any page size, order and filter', async () => {
     const filters: [string, (c: KnownCall) => boolean][] = [
       ['', () => true],

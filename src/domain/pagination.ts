@@ -91,3 +91,12 @@ function pageOf<T extends { id: string }>(
     total_pages: pages?.total ?? null,
   };
 }
+
+/**
+ * A page whose items are JSON texts already (stored views), as the JSON of `Page`: the items are
+ * written as they are, the rest of the envelope serialized in the reference's key order.
+ */
+export function pageJson(page: Page<{ id: string; json: string }>): string {
+  const { data, ...rest } = page;
+  return `{"data":[${data.map((item) => item.json).join(',')}],${JSON.stringify(rest).slice(1)}`;
+}

@@ -1,6 +1,6 @@
 import type { Db } from '../../store/database.js';
 import { findContactCalls, updateCallView, type CallWithContact } from '../../store/calls-repo.js';
-import { toCallView } from './get-call.js';
+import { toCallView, type RecordingUrlOf } from './get-call.js';
 
 /**
  * A call's stored view: its CallResponse JSON with the runtime's recording_url. Everything in it
@@ -29,4 +29,14 @@ const RECORDING_KEY = '"recording_url":';
 export function withSignedRecording(view: string, runtimeUrl: string | null, signedUrl: string): string {
   const signed = RECORDING_KEY + JSON.stringify(signedUrl);
   return view.replace(RECORDING_KEY + JSON.stringify(runtimeUrl), () => signed);
+}
+
+/**
+ * A call's CallResponse JSON as served: its stored view (with a signed recording URL when this
+ * service stores the audio), or, for a call stored before views existed, rendered now.
+ */
+export function servedView(row: CallWithContact, recordingUrlOf?: RecordingUrlOf): string {
+  if (row.view === null) return JSON.stringify(toCallView(row, recordingUrlOf));
+  if (row.stored_recording === null || recordingUrlOf === undefined) return row.view;
+  return withSignedRecording(row.view, row.recording_url, recordingUrlOf(row.id));
 }

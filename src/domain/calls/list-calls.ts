@@ -7,9 +7,10 @@ import {
   type CallWithContact,
 } from '../../store/calls-repo.js';
 import { fetchWindow } from '../../store/keyset.js';
-import { assertValidPageRequest, finishPage, positionOf, type Page, type PageRequest } from '../pagination.js';
+import { assertValidPageRequest, finishPage, pageJson, positionOf, type PageRequest } from '../pagination.js';
 import { ApiError } from '../../errors.js';
-import { toCallView, type CallView, type RecordingUrlOf } from './get-call.js';
+import { servedView } from './call-views.js';
+import type { RecordingUrlOf } from './get-call.js';
 
 export type { CallFilters };
 
@@ -17,7 +18,8 @@ const LISTING_KEY = { createdDate: 'calls.created_date', id: 'calls.id' };
 
 /**
  * A page of the project's calls, newest first unless asked otherwise, ordered by
- * (created_date, id) so that a walk with `after` meets every call exactly once.
+ * (created_date, id) so that a walk with `after` meets every call exactly once. Returned as the
+ * page's JSON, made of the calls' stored views.
  */
 export async function listCalls(
   db: Db,
@@ -25,8 +27,8 @@ export async function listCalls(
   filters: CallFilters,
   request: PageRequest,
   recordingUrlOf?: RecordingUrlOf,
-): Promise<Page<CallView>> {
-  const render = (row: CallWithContact) => toCallView(row, recordingUrlOf);
+): Promise<string> {
+  const render = (row: CallWithContact) => ({ id: row.id, json: servedView(row, recordingUrlOf) });
   assertValidPageRequest(request);
   if (filters.createdFrom !== undefined && filters.createdTo !== undefined && filters.createdFrom > filters.createdTo) {
     throw new ApiError(
@@ -47,5 +49,5 @@ export async function listCalls(
     fetchWindow(db, query, LISTING_KEY, window),
     request.page === undefined ? undefined : countCalls(db, projectId, filters),
   ]);
-  return finishPage(rows.map(render), hasMore, request, total);
+  return pageJson(finishPage(rows.map(render), hasMore, request, total));
 }

@@ -6,7 +6,7 @@ import { canonicalUuid } from '../../../domain/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import { recordingUrlsFor } from '../../recording-urls.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
+import { keepKeyOrder, sendJsonText } from '../../serialize.js';
 import { CallStatusSchema, CallTypeSchema, PaginatedCallsSchema } from '../../schemas/calls.js';
 import { errorResponse, listErrorResponses } from '../../schemas/errors.js';
 import { pageRequestOf, paginationQuery } from '../../schemas/pagination.js';
@@ -48,11 +48,11 @@ export const listCallsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
       const uuid = (value: string | undefined) => (value === undefined ? undefined : canonicalUuid(value));
       const instant = (value: string | undefined) => (value === undefined ? undefined : parseInstant(value));
-      return listCalls(
+      const page = await listCalls(
         db,
         principalOf(request).projectId,
         {
@@ -67,6 +67,7 @@ export const listCallsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
         pageRequestOf(q),
         recordingUrlsFor(deps, request),
       );
+      return sendJsonText(reply, page);
     },
   );
 };
