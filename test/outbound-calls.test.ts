@@ -69,6 +69,20 @@ describeEachBackend('Outbound calls: POST /v1/call/ and the dial-job protocol', 
     });
     return { status: response.statusCode, body: response.json() };
   }
+  /** The runtime reports that a call ended. */
+  const endCall = (projectId: string, callId: string, outcome: string, end_reason: string) =>
+    runtime('/internal/v1/events', {
+      events: [
+        {
+          event_id: randomUUID(),
+          project_id: projectId,
+          call_id: callId,
+          occurred_at: new Date().toISOString(),
+          type: 'call.ended',
+          data: { outcome, end_reason },
+        },
+      ],
+    });
   const claim = async (max_jobs = 10, wait_ms = 0) =>
     (await runtime('/internal/v1/dial-jobs/claim', { max_jobs, wait_ms, runtime_id: 'test' })).body.jobs as Json[];
   const drain = async () => {
@@ -281,18 +295,7 @@ describeEachBackend('Outbound calls: POST /v1/call/ and the dial-job protocol', 
       await runtime(`/internal/v1/dial-jobs/${job.job_id}/confirm`, { lease_token: job.lease_token });
     }
     assert.deepEqual(await claim(10), [], 'the third waits while two are active');
-    const ended = await runtime('/internal/v1/events', {
-      events: [
-        {
-          event_id: randomUUID(),
-          project_id: project.id,
-          call_id: ids[0],
-          occurred_at: new Date().toISOString(),
-          type: 'call.ended',
-          data: { outcome: 'no_answer', end_reason: 'no_answer' },
-        },
-      ],
-    });
+    const ended = await endCall(project.id, ids[0], 'no_answer', 'no_answer');
     assert.equal(ended.status, 200);
     const next = await claim(10);
     assert.deepEqual(
@@ -317,18 +320,7 @@ describeEachBackend('Outbound calls: POST /v1/call/ and the dial-job protocol', 
     const db = t.store.db;
     const live = await place({ from_number: '+34910000100', to_number: '+34612000040' });
     const ended = await place({ from_number: '+34910000100', to_number: '+34612000041' });
-    await runtime('/internal/v1/events', {
-      events: [
-        {
-          event_id: randomUUID(),
-          project_id: t.projectA,
-          call_id: ended.body.id,
-          occurred_at: new Date().toISOString(),
-          type: 'call.ended',
-          data: { outcome: 'failed', end_reason: 'busy' },
-        },
-      ],
-    });
+    await endCall(t.projectA, ended.body.id, 'failed', 'busy');
     await purgeExpired(db);
     const jobs = await db
       .selectFrom('dial_jobs')
@@ -373,18 +365,7 @@ describeEachBackend('Outbound calls: POST /v1/call/ and the dial-job protocol', 
 
   test('the app purges on its own, with no runtime claiming', async () => {
     const ended = await place({ from_number: '+34910000100', to_number: '+34612000043' });
-    await runtime('/internal/v1/events', {
-      events: [
-        {
-          event_id: randomUUID(),
-          project_id: t.projectA,
-          call_id: ended.body.id,
-          occurred_at: new Date().toISOString(),
-          type: 'call.ended',
-          data: { outcome: 'no_answer', end_reason: 'timeout' },
-        },
-      ],
-    });
+    await endCall(t.projectA, ended.body.id, 'no_answer', 'timeout');
     const jobOf = () => t.store.db.selectFrom('dial_jobs').select('call_id').where('call_id', '=', ended.body.id);
     for (let waited = 0; (await jobOf().execute()).length > 0; waited += 50) {
       assert.ok(waited < 5000, 'the job of the ended call is still there after 5 s');
