@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { withSignedRecording } from '../domain/calls/call-views.js';
+import { servedStoredView } from '../domain/calls/call-views.js';
 import { getCall } from '../domain/calls/get-call.js';
 import { errors } from '../errors.js';
 import { findCallView } from '../store/calls-repo.js';
@@ -21,13 +21,9 @@ export async function sendStoredCall(
 ): Promise<FastifyReply> {
   const stored = await findCallView(deps.db, projectId, callId);
   if (stored === undefined) throw errors.callNotFound(callId);
-  const { view, recording_url: runtimeUrl, stored_recording: storedRecording } = stored;
-  if (view === null) {
-    return sendJsonText(
-      reply,
-      JSON.stringify(await getCall(deps.db, projectId, callId, recordingUrlsFor(deps, request))),
-    );
+  const recordingUrlOf = recordingUrlsFor(deps, request);
+  if (stored.view === null) {
+    return sendJsonText(reply, JSON.stringify(await getCall(deps.db, projectId, callId, recordingUrlOf)));
   }
-  if (storedRecording === null) return sendJsonText(reply, view);
-  return sendJsonText(reply, withSignedRecording(view, runtimeUrl, recordingUrlsFor(deps, request)(callId)));
+  return sendJsonText(reply, servedStoredView(stored.view, stored, recordingUrlOf));
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../../store/database.js';
-import { findContactCalls, updateCallView, type CallWithContact } from '../../store/calls-repo.js';
+import { findContactCalls, updateCallView, type CallWithContact, type StoredCallView } from '../../store/calls-repo.js';
 import { toCallView, type RecordingUrlOf } from './get-call.js';
 
 /**
@@ -22,21 +22,25 @@ export async function renderContactCalls(trx: Db, projectId: string, contactId: 
 const RECORDING_KEY = '"recording_url":';
 
 /**
- * A stored view with a recording this service stores: its signed URL, minted per request, in
- * place of the runtime's. The keys before recording_url (ids and a status) cannot contain its
- * key, so the first occurrence is the field.
+ * A stored view as served. When this service stores the recording (`stored_recording` is the
+ * call's id), its signed URL, minted per request, replaces the runtime's: the keys before
+ * recording_url (ids and a status) cannot contain its key, so the first occurrence is the field.
  */
-export function withSignedRecording(view: string, runtimeUrl: string | null, signedUrl: string): string {
-  const signed = RECORDING_KEY + JSON.stringify(signedUrl);
-  return view.replace(RECORDING_KEY + JSON.stringify(runtimeUrl), () => signed);
+export function servedStoredView(
+  view: string,
+  call: Pick<StoredCallView, 'recording_url' | 'stored_recording'>,
+  recordingUrlOf?: RecordingUrlOf,
+): string {
+  if (call.stored_recording === null || recordingUrlOf === undefined) return view;
+  const signed = RECORDING_KEY + JSON.stringify(recordingUrlOf(call.stored_recording));
+  return view.replace(RECORDING_KEY + JSON.stringify(call.recording_url), () => signed);
 }
 
 /**
- * A call's CallResponse JSON as served: its stored view (with a signed recording URL when this
- * service stores the audio), or, for a call stored before views existed, rendered now.
+ * A call's CallResponse JSON as served: its stored view, or, for a call stored before views
+ * existed, rendered now.
  */
 export function servedView(row: CallWithContact, recordingUrlOf?: RecordingUrlOf): string {
   if (row.view === null) return JSON.stringify(toCallView(row, recordingUrlOf));
-  if (row.stored_recording === null || recordingUrlOf === undefined) return row.view;
-  return withSignedRecording(row.view, row.recording_url, recordingUrlOf(row.id));
+  return servedStoredView(row.view, row, recordingUrlOf);
 }
