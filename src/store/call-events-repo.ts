@@ -2,6 +2,7 @@ import type { Db } from './database.js';
 import { chunks } from './chunks.js';
 import { withDbInstants } from './dialect.js';
 import type { CallEventsTable } from './schema.js';
+import { precompiled } from './precompiled.js';
 
 export type CallEventRow = CallEventsTable;
 
@@ -39,14 +40,17 @@ export async function insertEvents(db: Db, rows: CallEventRow[]): Promise<void> 
   for (const batch of chunks(stored, 100)) await db.insertInto('call_events').values(batch).execute();
 }
 
-/** Every event of a call that bears on its state (all but transcript messages), as stored. */
-export async function lifecycleEventsOf(db: Db, callId: string): Promise<Pick<CallEventRow, 'event_id' | 'payload'>[]> {
-  return db
+const lifecycleEventsQuery = precompiled((db: Db, callId: string) =>
+  db
     .selectFrom('call_events')
     .select(['event_id', 'payload'])
     .where('call_id', '=', callId)
-    .where('type', '!=', 'call.message')
-    .execute();
+    .where('type', '!=', 'call.message'),
+);
+
+/** Every event of a call that bears on its state (all but transcript messages), as stored. */
+export async function lifecycleEventsOf(db: Db, callId: string): Promise<Pick<CallEventRow, 'event_id' | 'payload'>[]> {
+  return lifecycleEventsQuery(db, callId);
 }
 
 /** Every stored event of the given calls: what a deletion scrubs. */

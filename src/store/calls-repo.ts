@@ -16,14 +16,16 @@ export interface CallWithContact extends CallRow {
   stored_recording: string | null;
 }
 
-export async function upsertCall(db: Db, row: CallRow): Promise<void> {
-  const stored = withDbInstants(db, row, ['start_time', 'end_time', 'created_date', 'updated_at']);
-  const { id: _id, ...changes } = stored;
-  await db
+const upsertCallQuery = precompiled((db: Db, row: CallRow) => {
+  const { id: _id, ...changes } = row;
+  return db
     .insertInto('calls')
-    .values(stored)
-    .onConflict((oc) => oc.column('id').doUpdateSet(changes))
-    .execute();
+    .values(row)
+    .onConflict((oc) => oc.column('id').doUpdateSet(changes));
+});
+
+export async function upsertCall(db: Db, row: CallRow): Promise<void> {
+  await upsertCallQuery(db, withDbInstants(db, row, ['start_time', 'end_time', 'created_date', 'updated_at']));
 }
 
 /** Calls with their contact's columns: the base of every query that renders CallResponses. */
@@ -73,17 +75,21 @@ export async function findCallView(db: Db, projectId: string, callId: string): P
   return row;
 }
 
+const findContactCallsQuery = precompiled((db: Db, projectId: string, contactId: string) =>
+  selectCallsWithContact(db).where('calls.project_id', '=', projectId).where('calls.contact_id', '=', contactId),
+);
+
 /** Every call of one contact, with its contact's columns, to render again. */
 export async function findContactCalls(db: Db, projectId: string, contactId: string): Promise<CallWithContact[]> {
-  const rows = await selectCallsWithContact(db)
-    .where('calls.project_id', '=', projectId)
-    .where('calls.contact_id', '=', contactId)
-    .execute();
-  return rows as CallWithContact[];
+  return (await findContactCallsQuery(db, projectId, contactId)) as CallWithContact[];
 }
 
+const updateCallViewQuery = precompiled((db: Db, callId: string, view: string) =>
+  db.updateTable('calls').set({ view }).where('id', '=', callId),
+);
+
 export async function updateCallView(db: Db, callId: string, view: string): Promise<void> {
-  await db.updateTable('calls').set({ view }).where('id', '=', callId).execute();
+  await updateCallViewQuery(db, callId, view);
 }
 
 /** What GET /v1/call/ can filter on; every filter is an equality or a closed date range. */
@@ -188,14 +194,15 @@ export async function countCallsInStatus(db: Db, projectId: string, statuses: st
   return Number(row.n);
 }
 
+const findCallStatusQuery = precompiled((db: Db, callId: string) =>
+  db.selectFrom('calls').select(['status', 'status_sequence', 'contact_id']).where('id', '=', callId),
+);
+
 /** A call's status, how many times it changed, and its contact, as last written. */
 export async function findCallStatus(
   db: Db,
   callId: string,
 ): Promise<Pick<CallRow, 'status' | 'status_sequence' | 'contact_id'> | undefined> {
-  return db
-    .selectFrom('calls')
-    .select(['status', 'status_sequence', 'contact_id'])
-    .where('id', '=', callId)
-    .executeTakeFirst();
+  const [row] = await findCallStatusQuery(db, callId);
+  return row;
 }

@@ -1,6 +1,10 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
 import { dbInstant, dialectOf } from './dialect.js';
+import { precompiled } from './precompiled.js';
+import type { ContactsTable } from './schema.js';
+
+type ContactRow = ContactsTable;
 
 export interface ContactIdentity {
   projectId: string;
@@ -19,15 +23,21 @@ export async function upsertContact(
   seenAt: number,
   newId: string,
 ): Promise<{ id: string; created_date: number }> {
-  const row = await db
+  const [row] = await upsertContactQuery(db, {
+    id: newId,
+    project_id: contact.projectId,
+    contact_type: contact.contactType,
+    identifier: contact.identifier,
+    created_date: dbInstant(db, seenAt),
+  });
+  if (row === undefined) throw new Error('the contact upsert returned no row');
+  return { id: row.id, created_date: Number(row.created_date) };
+}
+
+const upsertContactQuery = precompiled((db: Db, row: ContactRow) =>
+  db
     .insertInto('contacts')
-    .values({
-      id: newId,
-      project_id: contact.projectId,
-      contact_type: contact.contactType,
-      identifier: contact.identifier,
-      created_date: dbInstant(db, seenAt),
-    })
+    .values(row)
     .onConflict((oc) =>
       oc.columns(['project_id', 'contact_type', 'identifier']).doUpdateSet({
         // The earliest sighting wins, whatever order sightings arrive in.
@@ -37,10 +47,8 @@ export async function upsertContact(
             : sql<number>`min(contacts.created_date, excluded.created_date)`,
       }),
     )
-    .returning(['id', 'created_date'])
-    .executeTakeFirstOrThrow();
-  return { id: row.id, created_date: Number(row.created_date) };
-}
+    .returning(['id', 'created_date']),
+);
 
 /**
  * Re-dates a contact from the calls that still name it, after one of its calls moved to another

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { openStore, type Store } from '../src/store/database.js';
+import { dbInstant } from '../src/store/dialect.js';
+import { migrateToLatest } from '../src/store/migrate.js';
+import { precompiled } from '../src/store/precompiled.js';
+import { describeEachBackend, createTestDatabase, type TestDatabase } from './helpers/backends.js';
+
+/**
+ * A precompiled query is built once and then run with other values: each run must bind its own
+ * values, scalars and a row's keys alike, and a write must reach the writer (on a SQLite file the
+ * reads go to a read-only connection).
+ */
+const upsertProject = precompiled((db: Store['db'], row: { id: string; name: string; created_date: number }) =>
+  db
+    .insertInto('projects')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doUpdateSet({ name: row.name })),
+);
+const projectNamed = precompiled((db: Store['db'], id: string) =>
+  db.selectFrom('projects').select(['id', 'name', 'created_date']).where('id', '=', id).where('name', '!=', ''),
+);
+
+describeEachBackend('precompiled queries', (backend) => {
+  let database: TestDatabase;
+  let store: Store;
+  before(async () => {
+    database = await createTestDatabase(backend, { file: true });
+    store = openStore(database.url);
+    await migrateToLatest(store.db);
+  });
+  after(async () => {
+    await store.close();
+    await database.drop();
+  });
+
+  test('every run binds its own values, outside and inside a transaction', async () => {
+    const at = (micros: number) => dbInstant(store.db, micros);
+    const first = { id: '00000000-0000-4000-8000-000000000001', name: 'First', created_date: at(1) };
+    const second = { id: '00000000-0000-4000-8000-000000000002', name: 'Second', created_date: at(2) };
+    await upsertProject(store.db, first);
+    await store.db.transaction().execute((trx) => upsertProject(trx, second));
+    await upsertProject(store.db, { ...first, name: 'First, renamed' });
+
+    const names = async (id: string) => (await projectNamed(store.db, id)).map((row) => row.name);
+    assert.deepEqual(await names(first.id), ['First, renamed']);
+    assert.deepEqual(await names(second.id), ['Second']);
+    assert.deepEqual(await names('00000000-0000-4000-8000-000000000003'), []);
+    const [row] = await projectNamed(store.db, second.id);
+    assert.equal(Number(row?.created_date), 2);
+  });
+});
