@@ -5,6 +5,7 @@ import * as webhooks from './0003-webhooks.js';
 import * as rateLimits from './0004-rate-limits.js';
 import * as outboundCalls from './0005-outbound-calls.js';
 import * as callViews from './0006-call-views.js';
+import * as messagesByCall from './0007-messages-by-call.js';
 
 /** Every migration, numbered and forward-only. Add new ones at the end; never edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '0004-rate-limits': rateLimits,
   '0005-outbound-calls': outboundCalls,
   '0006-call-views': callViews,
+  '0007-messages-by-call': messagesByCall,
 };
 
 export const migrationProvider: MigrationProvider = {
