@@ -391,12 +391,19 @@ describeEachBackend('webhooks: the retry window', (backend) => {
     assert.ok(attemptsAtFirst >= 2, `retried (${attemptsAtFirst} attempts) before giving up`);
     const sequences = receiver.received.map((r) => parsed(r).sequence);
     assert.ok(sequences.lastIndexOf(1) < sequences.indexOf(2), 'the next event waited for the first to be given up');
-    const states = await t.store.db
-      .selectFrom('webhook_events')
-      .select(['sequence', 'status'])
-      .where('webhook_id', '=', hook.id)
-      .orderBy('sequence')
-      .execute();
+    // The receiver has answered the last event; the worker records the answer just after.
+    const statesOf = () =>
+      t.store.db
+        .selectFrom('webhook_events')
+        .select(['sequence', 'status'])
+        .where('webhook_id', '=', hook.id)
+        .orderBy('sequence')
+        .execute();
+    let states = await statesOf();
+    for (let waited = 0; states.some((s) => s.status === 'pending') && waited < 5000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      states = await statesOf();
+    }
     assert.deepEqual(
       states.map((s) => [s.sequence, s.status]),
       [
