@@ -17,10 +17,12 @@ export function openSqliteStore(path: string): Store {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const inFile = path !== ':memory:';
-  // A file's WAL is checkpointed by a thread of its own about once a second
-  // (sqlite-checkpointer.ts), not inside the commits of this connection; it checkpoints itself
-  // only past 100,000 pages (about 400 MB), should that thread fall behind.
-  if (inFile) sqlite.pragma('wal_autocheckpoint = 100000');
+  // A file's WAL is copied back by a thread of its own (sqlite-checkpointer.ts), not inside this
+  // connection's commits. The writer still checkpoints every ~40 MB of WAL: by then the thread has
+  // copied nearly all of it, and only a checkpoint between two write transactions lets the next
+  // one start the WAL over (under steady ingestion the thread's never quite catch up, and the WAL
+  // would grow until this limit).
+  if (inFile) sqlite.pragma('wal_autocheckpoint = 10000');
   const checkpointer = inFile
     ? SqliteCheckpointer.start(path, undefined, (error) => process.emitWarning(error, 'SqliteCheckpointWarning'))
     : undefined;
