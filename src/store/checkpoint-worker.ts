@@ -19,7 +19,7 @@ const timer = setInterval(() => {
     lastError = undefined;
   } catch (error) {
     // SQLITE_BUSY (another checkpoint running) or an I/O error such as a full disk: the writer's
-    // own automatic checkpoint remains as the backstop, so report it (once, not every second)
+    // own automatic checkpoint remains as the backstop, so report it (once, not on every tick)
     // and go on.
     if (String(error) !== lastError) parentPort?.postMessage({ error: String(error) });
     lastError = String(error);

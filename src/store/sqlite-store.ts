@@ -20,8 +20,8 @@ export function openSqliteStore(path: string): Store {
   // A file's WAL is copied back by a thread of its own (sqlite-checkpointer.ts), not inside this
   // connection's commits. The writer still checkpoints every ~40 MB of WAL: by then the thread has
   // copied nearly all of it, and only a checkpoint between two write transactions lets the next
-  // one start the WAL over (under steady ingestion the thread's never quite catch up, and the WAL
-  // would grow until this limit).
+  // one start the WAL over (under steady ingestion the thread's checkpoints never quite catch up,
+  // and the WAL would grow until this limit).
   if (inFile) sqlite.pragma('wal_autocheckpoint = 10000');
   const checkpointer = inFile
     ? SqliteCheckpointer.start(path, undefined, (error) => process.emitWarning(error, 'SqliteCheckpointWarning'))
