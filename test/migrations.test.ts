@@ -4,27 +4,25 @@ import { Migrator } from 'kysely';
 import { ingestEvents } from '../src/domain/calls/ingest.js';
 import { listMessages } from '../src/domain/calls/list-messages.js';
 import { createProject } from '../src/domain/projects.js';
-import { openStore, type Store } from '../src/store/database.js';
+import type { Store } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { migrationProvider } from '../src/store/migrations/index.js';
-import { describeEachBackend, createTestDatabase, type TestDatabase } from './helpers/backends.js';
+import { describeEachBackend } from './helpers/backends.js';
 import { callEvents } from './helpers/events.js';
+import { openTestStore, type TestStore } from './helpers/test-store.js';
 
 /**
  * A store written by an earlier release keeps everything when it is upgraded: migrations that
  * rebuild a table carry its rows over.
  */
 describeEachBackend('upgrading a store', (backend) => {
-  let database: TestDatabase;
+  let testStore: TestStore;
   let store: Store;
   before(async () => {
-    database = await createTestDatabase(backend, { file: true });
-    store = openStore(database.url);
+    testStore = await openTestStore(backend, { file: true, migrate: false });
+    store = testStore.store;
   });
-  after(async () => {
-    await store.close();
-    await database.drop();
-  });
+  after(() => testStore.close());
 
   test('0007 (messages keyed by call) keeps every message, in spoken order, and ingestion goes on', async () => {
     const migrator = new Migrator({ db: store.db, provider: migrationProvider });

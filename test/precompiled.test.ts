@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { openStore, type Store } from '../src/store/database.js';
+import type { Store } from '../src/store/database.js';
 import { dbInstant } from '../src/store/dialect.js';
-import { migrateToLatest } from '../src/store/migrate.js';
 import { precompiled } from '../src/store/precompiled.js';
-import { describeEachBackend, createTestDatabase, type TestDatabase } from './helpers/backends.js';
+import { describeEachBackend } from './helpers/backends.js';
+import { openTestStore, type TestStore } from './helpers/test-store.js';
 
 /**
  * A precompiled query is built once and then run with other values: each run must bind its own
@@ -22,17 +22,13 @@ const projectNamed = precompiled((db: Store['db'], id: string) =>
 );
 
 describeEachBackend('precompiled queries', (backend) => {
-  let database: TestDatabase;
+  let testStore: TestStore;
   let store: Store;
   before(async () => {
-    database = await createTestDatabase(backend, { file: true });
-    store = openStore(database.url);
-    await migrateToLatest(store.db);
+    testStore = await openTestStore(backend, { file: true });
+    store = testStore.store;
   });
-  after(async () => {
-    await store.close();
-    await database.drop();
-  });
+  after(() => testStore.close());
 
   test('every run binds its own values, outside and inside a transaction', async () => {
     const at = (micros: number) => dbInstant(store.db, micros);

@@ -8,10 +8,10 @@ import { createApiKey, createRuntimeToken } from '../../src/domain/credentials.j
 import type { Permission } from '../../src/domain/permissions.js';
 import { createProject } from '../../src/domain/projects.js';
 import { RateLimits, type RateLimitPolicies } from '../../src/rate-limits/rate-limits.js';
-import { openStore, type Store } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
-import { createTestDatabase, type BackendName } from './backends.js';
+import type { Store } from '../../src/store/database.js';
+import type { BackendName } from './backends.js';
 import { assertMatchesSeed, schemaForStatus } from './contract.js';
+import { openTestStore } from './test-store.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -45,9 +45,8 @@ export async function buildTestApp(
     sqliteFile?: boolean;
   } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase(options.backend ?? 'sqlite', { file: options.sqliteFile });
-  const store = openStore(database.url);
-  await migrateToLatest(store.db);
+  const testStore = await openTestStore(options.backend ?? 'sqlite', { file: options.sqliteFile });
+  const { store } = testStore;
   const projectA = (await createProject(store.db, 'Project A')).id;
   const projectB = (await createProject(store.db, 'Project B')).id;
   const keyA = (await createApiKey(store.db, { projectId: projectA, name: 'A' })).value;
@@ -78,8 +77,7 @@ export async function buildTestApp(
     blobDir,
     close: async () => {
       await app.close();
-      await store.close();
-      await database.drop();
+      await testStore.close();
       rmSync(blobDir, { recursive: true, force: true });
     },
   };
