@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { errors } from '../errors.js';
 import { authenticateApiKey, authenticateRuntimeToken, cachedApiKey, type Principal } from '../domain/credentials.js';
@@ -14,7 +15,7 @@ declare module 'fastify' {
  * The credential in `Authorization: Bearer <value>`, as FastAPI's HTTPBearer reads it: the
  * scheme is case-insensitive and separated from the value by whitespace.
  */
-export function bearerToken(request: FastifyRequest): string | undefined {
+export function bearerToken(request: { headers: IncomingHttpHeaders }): string | undefined {
   const header = request.headers.authorization;
   if (typeof header !== 'string') return undefined;
   const match = /^\s*(\S+)\s+(\S+)\s*$/.exec(header);

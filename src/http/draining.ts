@@ -4,9 +4,10 @@ import { errors } from '../errors.js';
 /**
  * While the server shuts down, requests that still arrive on open keep-alive connections get a
  * 503 in Diga's envelope with `Connection: close` (Fastify's own answer is another shape), so
- * clients retry elsewhere; requests already being served finish normally.
+ * clients retry elsewhere; requests already being served finish normally. Returns whether the
+ * server is closing.
  */
-export function registerDraining(app: FastifyInstance): void {
+export function registerDraining(app: FastifyInstance): () => boolean {
   let closing = false;
   app.addHook('preClose', (done) => {
     closing = true;
@@ -17,4 +18,5 @@ export function registerDraining(app: FastifyInstance): void {
     reply.header('connection', 'close');
     done(errors.serviceUnavailable('The server is shutting down; retry the request'));
   });
+  return () => closing;
 }

@@ -34,11 +34,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
 }
 
 export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply {
-  return reply
-    .code(error.statusCode)
-    .headers(error.headers)
-    .type('application/json')
-    .send({ status: 'error', error_code: error.errorCode, message: error.message });
+  return reply.code(error.statusCode).headers(error.headers).type('application/json').send(errorBody(error));
+}
+
+/** Diga's error envelope, in its key order. */
+export function errorBody(error: ApiError): { status: 'error'; error_code: string; message: string } {
+  return { status: 'error', error_code: error.errorCode, message: error.message };
 }
 
 /** A 422 serialized here, so the keys keep pydantic's order: type, loc, msg, input, ctx. */

@@ -9,6 +9,17 @@ export type ResponseHeaders = (request: FastifyRequest, reply: FastifyReply) => 
  * that fails before hooks run.
  */
 export function responseHeaders(options: { hsts: boolean }): ResponseHeaders {
+  const headers = securityHeaders(options);
+  const docsHeaders = { ...headers };
+  delete docsHeaders['content-security-policy'];
+  return (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.headers(request.url.startsWith('/docs') ? docsHeaders : headers);
+  };
+}
+
+/** The headers of a JSON API that no browser should render, frame or sniff. */
+export function securityHeaders(options: { hsts: boolean }): Record<string, string> {
   const headers: Record<string, string> = {
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
@@ -17,10 +28,5 @@ export function responseHeaders(options: { hsts: boolean }): ResponseHeaders {
   };
   // Only when clients reach the service over https (DIGA_PUBLIC_URL says so): HSTS over http is ignored.
   if (options.hsts) headers['strict-transport-security'] = 'max-age=31536000';
-  const docsHeaders = { ...headers };
-  delete docsHeaders['content-security-policy'];
-  return (request, reply) => {
-    reply.header('x-request-id', request.id);
-    reply.headers(request.url.startsWith('/docs') ? docsHeaders : headers);
-  };
+  return headers;
 }

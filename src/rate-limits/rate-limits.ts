@@ -67,6 +67,24 @@ export class RateLimits {
     if (policy !== undefined) enforce(policy, await this.limiter.take(`key:${keyId}`, policy), reply);
   }
 
+  /**
+   * chargeApiKey, decided now, for a request answered outside Fastify: the headers to send when
+   * the request is allowed (none without a limit); undefined, having taken nothing, when it is
+   * refused or the buckets are in the database, so the request goes the usual way.
+   */
+  chargeApiKeyNow(keyId: string): [string, string][] | undefined {
+    const policy = this.policies.apiKey;
+    if (policy === undefined) return [];
+    if (!(this.limiter instanceof MemoryLimiter)) return undefined;
+    // A refused take takes nothing, so the usual way then refuses it the same.
+    const decision = this.limiter.take(`key:${keyId}`, policy);
+    if (!decision.allowed) return undefined;
+    return [
+      ['ratelimit-policy', policyHeader(policy)],
+      ['ratelimit', remainingHeader(policy, decision)],
+    ];
+  }
+
   async chargeRuntimeToken(tokenId: string, reply: Headers): Promise<void> {
     const policy = this.policies.runtimeToken;
     if (policy !== undefined) enforce(policy, await this.limiter.take(`runtime:${tokenId}`, policy), reply);
