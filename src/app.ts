@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { ServerOptions } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerOptions } from 'node:http';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { registerErrorHandler, sendApiError } from './http/error-handler.js';
@@ -38,7 +37,9 @@ import { loggableUrl } from './http/loggable-url.js';
 import { registerCors } from './http/cors.js';
 import { registerDraining } from './http/draining.js';
 import { registerJsonParser } from './http/json-body.js';
-import { responseHeaders } from './http/response-headers.js';
+import { responseHeaders, securityHeaders } from './http/response-headers.js';
+import { callFastPath, type FastPath } from './http/call-fast-path.js';
+import { requestIdOf } from './http/request-id.js';
 import { RateLimits } from './rate-limits/rate-limits.js';
 import { DialSignal } from './domain/dialing/dial-jobs.js';
 import { DEFAULT_DIALING, type DialingOptions } from './domain/dialing/settings.js';
@@ -71,6 +72,8 @@ export interface AppDeps {
   maintenanceIntervalMs?: number;
   /** Outbound calls; DEFAULT_DIALING when absent. */
   dialing?: Partial<DialingOptions>;
+  /** Answer GET /v1/call/{id}'s common case before Fastify (call-fast-path.ts); default true. */
+  fastPath?: boolean;
   webhooks?: {
     policy?: UrlPolicy;
     resolve?: Resolver;
@@ -79,12 +82,16 @@ export interface AppDeps {
   };
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /** The HTTP application over a store. Never listens: main.ts and tests decide that. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const setResponseHeaders = responseHeaders({ hsts: deps.hsts ?? false });
+  // Set once the routes' dependencies and the logger exist; until then Fastify serves everything.
+  let fastPath: FastPath = () => false;
   const app = Fastify({
+    serverFactory: (handler, options) =>
+      httpServer(options, (request, response) => {
+        if (!fastPath(request, response)) handler(request, response);
+      }),
     logger: deps.logger ?? false,
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     ...connectionLimits(deps.http),
@@ -102,10 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: false,
     // One access-log line per request, written by the onResponse hook below (Fastify writes two).
     logController: new LogController({ disableRequestLogging: true }),
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    genReqId: requestIdOf,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.server.on('connect', refuseConnect);
@@ -139,7 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     setResponseHeaders(request, reply);
     done();
   });
-  registerDraining(app);
+  const closing = registerDraining(app);
   registerErrorHandler(app);
   registerNotFound(app);
   registerCors(app, deps.corsOrigins ?? new Set());
@@ -165,6 +169,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     dialing: { ...DEFAULT_DIALING, ...deps.dialing },
     dialSignal: new DialSignal(),
   };
+  if (deps.fastPath ?? true) {
+    fastPath = callFastPath(routeDeps, app.log, securityHeaders({ hsts: deps.hsts ?? false }), closing);
+  }
   const delivery = deps.webhooks?.delivery;
   if (delivery !== undefined) {
     const worker = new DeliveryWorker(deps.db, {
@@ -200,6 +207,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(internalRoutes, routeDeps);
   await app.register(healthRoutes, routeDeps);
   return app;
+}
+
+/**
+ * The HTTP server Fastify would make (fastify/lib/server.js, HTTP/1.1 without TLS: the only
+ * kind this service serves), with `listener` in front of Fastify's handler.
+ */
+function httpServer(options: FastifyServerOptions & { http?: ServerOptions }, listener: RequestListener): Server {
+  const server = createServer(options.http ?? {}, listener);
+  if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
+  if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout;
+  if (options.connectionTimeout !== undefined) server.setTimeout(options.connectionTimeout);
+  if (options.maxRequestsPerSocket !== undefined && options.maxRequestsPerSocket > 0) {
+    server.maxRequestsPerSocket = options.maxRequestsPerSocket;
+  }
+  return server;
 }
 
 /** Fastify's and Node's options for the limits in HttpLimits. */

@@ -1,0 +1,230 @@
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { buildApp } from '../src/app.js';
+import { RateLimits, type RateLimitPolicies } from '../src/rate-limits/rate-limits.js';
+import { buildTestApp, postEvents, type TestApp } from './helpers/app.js';
+import { callEvents } from './helpers/events.js';
+
+/** What a client sees of one answer: status, headers in order (Date aside), body. */
+interface Seen {
+  status: number;
+  headers: string[];
+  body: string;
+}
+
+/** A logger that keeps every line it writes. */
+function capturedLog(): { logger: object; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { logger: { level: 'info', stream }, lines };
+}
+
+function send(port: number, method: string, path: string, headers: Record<string, string>): Promise<Seen> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        const pairs: string[] = [];
+        for (let i = 0; i < res.rawHeaders.length; i += 2) {
+          const name = (res.rawHeaders[i] as string).toLowerCase();
+          if (name !== 'date') pairs.push(`${name}: ${res.rawHeaders[i + 1]}`);
+        }
+        resolve({ status: res.statusCode as number, headers: pairs, body });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The parts that differ between two servers by design: a new request id, seconds until reset. */
+function normalized(seen: Seen, givenRequestId: boolean): Seen {
+  const headers = seen.headers.map((line) => {
+    if (!givenRequestId && line.startsWith('x-request-id: ')) {
+      assert.match(line, /^x-request-id: [0-9a-f-]{36}$/);
+      return 'x-request-id: (new)';
+    }
+    return line.replace(/;t=\d+$/, ';t=(s)');
+  });
+  return { ...seen, headers };
+}
+
+/** The access-log line of one request, without its time, duration and (new) request id. */
+function accessLine(lines: Record<string, unknown>[], reqId: string | undefined): Record<string, unknown> {
+  const line = reqId === undefined ? lines.at(-1) : lines.findLast((l) => l.reqId === reqId);
+  assert.ok(line, 'no access-log line');
+  assert.equal(typeof line.ms, 'number');
+  const { time: _time, ms: _ms, reqId: id, ...rest } = line;
+  return { ...rest, reqId: reqId === undefined ? typeof id : id };
+}
+
+const policies: RateLimitPolicies = { apiKey: { name: 'api-key', burst: 120, perSecond: 0.001 } };
+
+describe('GET /v1/call/{id} fast path', () => {
+  let t: TestApp;
+  let plain: FastifyInstance;
+  const fastLog = capturedLog();
+  const plainLog = capturedLog();
+  let fastPort: number;
+  let plainPort: number;
+  /** Requests that reached Fastify on the server with the fast path. */
+  let reachedFastify = 0;
+  const ids: Record<string, string> = {};
+  let restrictedKey: string;
+
+  before(async () => {
+    t = await buildTestApp({ sqliteFile: true, rateLimits: policies, logger: fastLog.logger, app: { hsts: true } });
+    plain = await buildApp({
+      db: t.store.db,
+      logger: plainLog.logger,
+      recordings: { blobs: t.blobs },
+      rateLimits: RateLimits.forStore(policies, t.store),
+      hsts: true,
+      fastPath: false,
+    });
+    t.app.addHook('onRequest', (_request, _reply, done) => {
+      reachedFastify++;
+      done();
+    });
+    const own = callEvents(t.projectA);
+    const other = callEvents(t.projectB);
+    const unrendered = callEvents(t.projectA);
+    for (const call of [own, other, unrendered]) {
+      const response = await postEvents(t.app, t.runtimeToken, [call.created(0), call.ended(30, 'completed')]);
+      assert.equal(response.statusCode, 200, response.body);
+    }
+    // A call stored before views existed: rendered on read, which only the route does.
+    await sql`UPDATE calls SET view = NULL WHERE id = ${unrendered.callId}`.execute(t.store.db);
+    Object.assign(ids, { own: own.callId, other: other.callId, unrendered: unrendered.callId });
+    restrictedKey = await t.keyFor(t.projectA, ['calls.create']);
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    await plain.listen({ port: 0, host: '127.0.0.1' });
+    fastPort = (t.app.server.address() as AddressInfo).port;
+    plainPort = (plain.server.address() as AddressInfo).port;
+  });
+  after(async () => {
+    await plain.close();
+    await t.close();
+  });
+
+  /** Sends one request to both servers; asserts the same answer and log line; returns it. */
+  async function both(
+    path: string,
+    headers: Record<string, string>,
+    method = 'GET',
+  ): Promise<Seen & { viaFastify: boolean }> {
+    const before = reachedFastify;
+    const fast = await send(fastPort, method, path, headers);
+    const viaFastify = reachedFastify > before;
+    const plainSeen = await send(plainPort, method, path, headers);
+    const given = headers['x-request-id'] !== undefined;
+    assert.deepEqual(
+      normalized(fast, given),
+      normalized(plainSeen, given),
+      `${method} ${path} ${JSON.stringify(headers)}`,
+    );
+    assert.deepEqual(
+      accessLine(fastLog.lines, headers['x-request-id']),
+      accessLine(plainLog.lines, headers['x-request-id']),
+    );
+    return { ...fast, viaFastify };
+  }
+
+  test('answers a known call and an unknown id without Fastify, byte for byte as the route does', async () => {
+    const auth = { authorization: `Bearer ${t.keyA}` };
+    // The first use of a key verifies it in the store, which only the route does.
+    assert.equal((await both(`/v1/call/${ids.own}`, auth)).viaFastify, true);
+
+    const known = await both(`/v1/call/${ids.own}`, auth);
+    assert.equal(known.status, 200);
+    assert.equal(JSON.parse(known.body).id, ids.own);
+    assert.equal(known.viaFastify, false);
+
+    const unknown = await both('/v1/call/00000000-0000-4000-8000-000000000000', auth);
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.viaFastify, false);
+
+    // Another project's call answers exactly like a call that does not exist.
+    const other = await both(`/v1/call/${ids.other}`, auth);
+    assert.equal(other.status, 404);
+    assert.equal(
+      other.body,
+      JSON.stringify({
+        status: 'error',
+        error_code: 'CALL_NOT_FOUND',
+        message: `Call ${ids.other} not found`,
+      }),
+    );
+    assert.equal(other.viaFastify, false);
+  });
+
+  test('every other request is left to Fastify and answered the same on both servers', async () => {
+    const id = ids.own as string;
+    const paths = [
+      `/v1/call/${id}`,
+      `/v1/call/${ids.other}`,
+      `/v1/call/${ids.unrendered}`,
+      '/v1/call/00000000-0000-4000-8000-000000000000',
+      `/v1/call/${id.toUpperCase()}`,
+      `/v1/call/{${id}}`,
+      `/v1/call/${id}/`,
+      `/v1/call/${id}?expand=contact`,
+      `/v1/call/${id.slice(0, -1)}`,
+    ];
+    const auths: Record<string, string | undefined> = {
+      keyA: `Bearer ${t.keyA}`,
+      keyB: `Bearer ${t.keyB}`,
+      lowercaseScheme: `bearer ${t.keyA}`,
+      restricted: `Bearer ${restrictedKey}`,
+      invalid: `Bearer sk-${'0'.repeat(64)}`,
+      none: undefined,
+    };
+    const extras: Record<string, string>[] = [
+      {},
+      { 'x-request-id': 'client-id.42' },
+      { origin: 'https://app.example' },
+    ];
+    let fastAnswers = 0;
+    for (const path of paths) {
+      for (const [who, authorization] of Object.entries(auths)) {
+        for (const extra of extras) {
+          const headers = { ...extra, ...(authorization === undefined ? {} : { authorization }) };
+          const seen = await both(path, headers);
+          if (!seen.viaFastify) {
+            fastAnswers++;
+            // Only canonical ids, with a verified key that may view calls and no Origin.
+            assert.ok(['keyA', 'keyB', 'lowercaseScheme'].includes(who), who);
+            assert.equal(extra.origin, undefined);
+            assert.ok(path === `/v1/call/${id}` || /^\/v1\/call\/[0-9a-f-]{36}$/.test(path), path);
+          }
+        }
+      }
+    }
+    assert.ok(fastAnswers >= 12, `the fast path answered ${fastAnswers}`);
+    assert.equal((await both(`/v1/call/${id}`, { authorization: `Bearer ${t.keyA}` }, 'HEAD')).viaFastify, true);
+  });
+
+  test('a key past its rate limit is refused by the route, with the same headers', async () => {
+    const auth = { authorization: `Bearer ${t.keyB}` };
+    let refused: Seen | undefined;
+    for (let i = 0; i < policies.apiKey!.burst + 1 && refused === undefined; i++) {
+      const seen = await both(`/v1/call/${ids.other}`, auth);
+      if (seen.status === 429) refused = seen;
+      else assert.equal(seen.status, 200);
+    }
+    assert.ok(refused, 'never refused');
+    assert.equal(JSON.parse(refused.body).error_code, 'RATE_LIMITED');
+  });
+});
