@@ -18,10 +18,14 @@ if (spawnSync('wrk', ['--version']).error === undefined) {
   const linesFile = `${pathsFile}.txt`;
   writeFileSync(linesFile, `${paths.join('\n')}\n`);
   const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'load-wrk.lua');
-  const run = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${duration}s`, '--latency', '-s', script, url], {
-    env: { ...process.env, BENCH_PATHS_FILE: linesFile, BENCH_KEY: key },
-    encoding: 'utf8',
-  });
+  const run = spawnSync(
+    'wrk',
+    ['-t1', `-c${connections}`, `-d${duration}s`, '--timeout', '10s', '--latency', '-s', script, url],
+    {
+      env: { ...process.env, BENCH_PATHS_FILE: linesFile, BENCH_KEY: key },
+      encoding: 'utf8',
+    },
+  );
   const json = run.stdout.split('\n').find((line) => line.startsWith('{'));
   if (!json) throw new Error(`wrk printed no result: ${run.stdout}${run.stderr}`);
   process.stdout.write(`${JSON.stringify({ ...JSON.parse(json), generator: 'wrk' })}\n`);
