@@ -16,6 +16,10 @@ export function openSqliteStore(path: string): Store {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Statement journals (a multi-row insert's undo record inside a transaction) in memory: in a
+  // temporary file they were half of ingestion's write syscalls (strace: 19,000 page writes for
+  // 1,000 calls), for a journal that never outlives its statement.
+  sqlite.pragma('temp_store = MEMORY');
   const inFile = path !== ':memory:';
   // A file's WAL is copied back by a thread of its own (sqlite-checkpointer.ts), not inside this
   // connection's commits. The writer still checkpoints every ~40 MB of WAL: by then the thread has
