@@ -34,9 +34,12 @@ export async function seedStore(databaseUrl: string, calls: number, sampleSize =
     const sampleIds: string[] = [];
     let seen = 0;
     let events = 0;
-    const started = process.hrtime.bigint();
+    // Only the ingestion is timed: generating the simulated events is the runtime's work.
+    let ingesting = 0n;
     for (const batch of simulatedBatches({ projectId, calls, seed: 2026 }, 500)) {
+      const started = process.hrtime.bigint();
       await ingestEvents(store.db, batch.events);
+      ingesting += process.hrtime.bigint() - started;
       events += batch.events.length;
       for (const id of batch.callIds) {
         // Reservoir sampling: every call equally likely to be in the sample.
@@ -45,7 +48,7 @@ export async function seedStore(databaseUrl: string, calls: number, sampleSize =
         else if (Math.random() < sampleSize / seen) sampleIds[Math.floor(Math.random() * sampleSize)] = id;
       }
     }
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const seconds = Number(ingesting) / 1e9;
     const bytesPerCall = store.dialect === 'sqlite' ? sqliteBytes(databaseUrl) / calls : null;
     return { calls, events, seconds, eventsPerSecond: events / seconds, bytesPerCall, apiKey, sampleIds };
   } finally {
