@@ -9,9 +9,18 @@ const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
  * host the client used (a host header that is not a plain host[:port] is ignored); behind a
  * proxy or TLS terminator, set DIGA_PUBLIC_URL.
  */
-export function recordingUrlsFor(deps: RouteDeps, request: FastifyRequest): RecordingUrlOf {
+export function recordingUrlsFor(deps: Pick<RouteDeps, 'recordings'>, request: FastifyRequest): RecordingUrlOf {
+  return recordingUrlsAt(deps, request.protocol, request.host);
+}
+
+/** The same, given the scheme and host the client used (Fastify's request.protocol and .host). */
+export function recordingUrlsAt(
+  deps: Pick<RouteDeps, 'recordings'>,
+  protocol: string,
+  clientHost: string,
+): RecordingUrlOf {
   const { links, publicUrl } = deps.recordings;
-  const host = HOST.test(request.host) ? request.host : 'localhost';
-  const base = publicUrl ?? `${request.protocol}://${host}`;
+  const host = HOST.test(clientHost) ? clientHost : 'localhost';
+  const base = publicUrl ?? `${protocol}://${host}`;
   return (callId) => links.urlFor(base, callId);
 }

@@ -26,6 +26,10 @@ export class MemoryLimiter implements RateLimiter {
     return decide(policy, bucket.tokens, allowed);
   }
 
+  takeNow(key: string, policy: RatePolicy): Decision {
+    return this.take(key, policy);
+  }
+
   /** Whether a token is there, without taking it. */
   peek(key: string, policy: RatePolicy): Decision {
     const bucket = this.refreshed(key, policy);

@@ -22,6 +22,8 @@ export interface Decision {
 
 export interface RateLimiter {
   take(bucket: string, policy: RatePolicy): Decision | Promise<Decision>;
+  /** take, decided without waiting for the store; undefined, having taken nothing, when it cannot be. */
+  takeNow(bucket: string, policy: RatePolicy): Decision | undefined;
 }
 
 /** The decision for a bucket holding `tokens` (fractional) after a request took `granted`. */

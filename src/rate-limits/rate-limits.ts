@@ -68,17 +68,16 @@ export class RateLimits {
   }
 
   /**
-   * chargeApiKey, decided now, for a request answered outside Fastify: the headers to send when
-   * the request is allowed (none without a limit); undefined, having taken nothing, when it is
-   * refused or the buckets are in the database, so the request goes the usual way.
+   * chargeApiKey, decided without waiting, for a request answered outside Fastify: the headers to
+   * send when the request is allowed (none without a limit); undefined, having taken nothing,
+   * when it is refused or only the database can decide, so the request goes the usual way.
    */
   chargeApiKeyNow(keyId: string): [string, string][] | undefined {
     const policy = this.policies.apiKey;
     if (policy === undefined) return [];
-    if (!(this.limiter instanceof MemoryLimiter)) return undefined;
     // A refused take takes nothing, so the usual way then refuses it the same.
-    const decision = this.limiter.take(`key:${keyId}`, policy);
-    if (!decision.allowed) return undefined;
+    const decision = this.limiter.takeNow(`key:${keyId}`, policy);
+    if (decision === undefined || !decision.allowed) return undefined;
     return [
       ['ratelimit-policy', policyHeader(policy)],
       ['ratelimit', remainingHeader(policy, decision)],

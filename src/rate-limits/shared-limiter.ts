@@ -26,17 +26,22 @@ export class SharedLimiter implements RateLimiter {
   ) {}
 
   async take(bucket: string, policy: RatePolicy): Promise<Decision> {
+    const leased = this.takeNow(bucket, policy);
+    if (leased !== undefined) return leased;
     const now = performance.now();
-    const lease = this.leases.get(bucket);
-    if (lease !== undefined && lease.expiresAt > now && lease.tokens >= 1) {
-      lease.tokens -= 1;
-      return decide(policy, lease.sharedTokens + lease.tokens, true);
-    }
     const want = Math.max(1, Math.floor(policy.burst / 20));
     const { granted, tokens } = await takeTokens(this.db, bucket, want, policy.burst, policy.perSecond);
     if (granted === 0) return decide(policy, tokens, false);
     if (this.leases.size >= this.maxLeases) this.leases.delete(this.leases.keys().next().value as string);
     this.leases.set(bucket, { tokens: granted - 1, sharedTokens: tokens, expiresAt: now + this.leaseMs });
     return decide(policy, tokens + granted - 1, true);
+  }
+
+  /** A token of this process's live lease on the bucket; undefined when only the database can say. */
+  takeNow(bucket: string, policy: RatePolicy): Decision | undefined {
+    const lease = this.leases.get(bucket);
+    if (lease === undefined || lease.expiresAt <= performance.now() || lease.tokens < 1) return undefined;
+    lease.tokens -= 1;
+    return decide(policy, lease.sharedTokens + lease.tokens, true);
   }
 }
