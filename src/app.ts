@@ -86,12 +86,10 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const setResponseHeaders = responseHeaders({ hsts: deps.hsts ?? false });
   // Set once the routes' dependencies and the logger exist; until then Fastify serves everything.
-  let fastPath: FastPath = () => false;
+  let fastPath: FastPath = (request, response, fastify) => fastify(request, response);
   const app = Fastify({
     serverFactory: (handler, options) =>
-      httpServer(options, (request, response) => {
-        if (!fastPath(request, response)) handler(request, response);
-      }),
+      httpServer(options, (request, response) => fastPath(request, response, handler)),
     logger: deps.logger ?? false,
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     ...connectionLimits(deps.http),
@@ -170,7 +168,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     dialSignal: new DialSignal(),
   };
   if (deps.fastPath ?? true) {
-    fastPath = callFastPath(routeDeps, app.log, securityHeaders({ hsts: deps.hsts ?? false }), closing);
+    fastPath = callFastPath(routeDeps, {
+      log: app.log,
+      headers: securityHeaders({ hsts: deps.hsts ?? false }),
+      closing,
+      behindProxy: (deps.trustProxy ?? false) !== false,
+    });
   }
   const delivery = deps.webhooks?.delivery;
   if (delivery !== undefined) {

@@ -1,16 +1,20 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import { cachedApiKey } from '../domain/credentials.js';
 import { allows } from '../domain/permissions.js';
 import { errors } from '../errors.js';
-import { findCallViewOnReader } from '../store/calls-repo.js';
+import { servedStoredView } from '../domain/calls/call-views.js';
+import { findCallView, type StoredCallView } from '../store/calls-repo.js';
 import { bearerToken } from './auth.js';
 import { errorBody } from './error-handler.js';
+import { recordingUrlsAt } from './recording-urls.js';
 import { requestIdOf } from './request-id.js';
 import type { RouteDeps } from './route-deps.js';
 
-/** Answers a request, or returns false having written nothing, so Fastify serves it. */
-export type FastPath = (request: IncomingMessage, response: ServerResponse) => boolean;
+/**
+ * Answers a request, or hands it, untouched, to `fastify` (Fastify's request handler).
+ */
+export type FastPath = (request: IncomingMessage, response: ServerResponse, fastify: RequestListener) => void;
 
 const PREFIX = '/v1/call/';
 const CANONICAL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -21,53 +25,87 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * validation and reply cost about a seventh of the CPU time of the one request customers send
  * most (docs/BENCHMARKS.md). It answers only when it is sure to answer as the route does (the
  * route, get.ts, stays the definition): a canonical id, a key already verified (the credential
- * cache) with the permission, a rate limit decided in memory, a SQLite read connection, no
- * Origin header (CORS), the server not draining, and a stored view with no recording this
- * service signs URLs for. An unknown id is a 404 here too, so probing stays as cheap. Anything
- * else, including a read that throws, goes to Fastify untouched. test/call-fast-path.test.ts
- * sends the same requests with and without it and compares the bytes and the log lines.
+ * cache) with the permission, no Origin header (CORS), the server not draining, a stored view,
+ * and a rate limit decided without the store (in memory, or this process's lease on PostgreSQL).
+ * A recording stored here gets its signed URL as the route signs it, except behind a trusted
+ * proxy without DIGA_PUBLIC_URL (the client's host is then Fastify's to work out). An unknown id is a 404 here too, so probing
+ * stays as cheap. Anything else, a read that fails included, goes to Fastify untouched.
+ * test/call-fast-path.test.ts sends the same requests with and without it and compares the bytes
+ * and the log lines.
  */
 export function callFastPath(
-  deps: Pick<RouteDeps, 'db' | 'credentialCache' | 'rateLimits'>,
-  log: FastifyBaseLogger,
-  headers: Readonly<Record<string, string>>,
-  closing: () => boolean,
+  deps: Pick<RouteDeps, 'db' | 'credentialCache' | 'rateLimits' | 'recordings'>,
+  options: {
+    log: FastifyBaseLogger;
+    headers: Readonly<Record<string, string>>;
+    closing: () => boolean;
+    /** Fastify's trustProxy is on: the client's scheme and host may come from X-Forwarded-*. */
+    behindProxy: boolean;
+  },
 ): FastPath {
   const { db, credentialCache, rateLimits } = deps;
-  return (request, response) => {
-    const started = performance.now();
-    const url = request.url as string;
-    if (request.method !== 'GET' || url.length !== PREFIX.length + 36 || !url.startsWith(PREFIX)) return false;
-    const callId = url.slice(PREFIX.length);
-    if (!CANONICAL_ID.test(callId) || request.headers.origin !== undefined || closing()) return false;
-    const token = bearerToken(request);
-    const principal = token === undefined ? undefined : cachedApiKey(token, credentialCache);
-    if (principal === undefined || !allows(principal, 'calls.view')) return false;
+  const { log, headers, closing } = options;
+  // This server speaks plain HTTP; only a proxy could make a request's scheme https.
+  const signsHere = deps.recordings.publicUrl !== undefined || !options.behindProxy;
 
-    let read;
-    try {
-      read = findCallViewOnReader(db, principal.projectId, callId);
-    } catch {
-      return false;
-    }
-    const row = read?.row;
-    if (read === undefined || (row !== undefined && (row.view === null || row.stored_recording !== null))) return false;
-    const rateHeaders = rateLimits.chargeApiKeyNow(principal.keyId);
+  function answer(
+    request: IncomingMessage,
+    response: ServerResponse,
+    started: number,
+    callId: string,
+    keyId: string,
+    row: StoredCallView | undefined,
+  ): boolean {
+    if (row !== undefined && (row.view === null || (row.stored_recording !== null && !signsHere))) return false;
+    // Charged once the answer is certain, so a request handed to Fastify is charged once.
+    const rateHeaders = rateLimits.chargeApiKeyNow(keyId);
     if (rateHeaders === undefined) return false;
-
     // The headers in the order the route's hooks set them (response-headers.ts, auth.ts).
     const reqId = requestIdOf(request);
     response.setHeader('x-request-id', reqId);
     for (const name in headers) response.setHeader(name, headers[name] as string);
     response.setHeader('cache-control', 'no-store');
     for (const [name, value] of rateHeaders) response.setHeader(name, value);
-    const body = row?.view ?? JSON.stringify(errorBody(errors.callNotFound(callId)));
+    const body =
+      row === undefined
+        ? JSON.stringify(errorBody(errors.callNotFound(callId)))
+        : // A null view was handed to Fastify above.
+          servedStoredView(row.view as string, row, recordingUrlsAt(deps, 'http', request.headers.host ?? ''));
     const statusCode = row === undefined ? 404 : 200;
     response.writeHead(statusCode, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) });
     response.end(body);
     const ms = Math.round((performance.now() - started) * 10) / 10;
     // The URL is a path and an id: nothing in it for loggableUrl to redact.
-    log.info({ reqId, method: 'GET', url, statusCode, ms }, 'request');
+    log.info({ reqId, method: 'GET', url: request.url, statusCode, ms }, 'request');
     return true;
+  }
+
+  return (request, response, fastify) => {
+    const started = performance.now();
+    const url = request.url as string;
+    const callId = url.slice(PREFIX.length);
+    const eligible =
+      request.method === 'GET' &&
+      url.length === PREFIX.length + 36 &&
+      url.startsWith(PREFIX) &&
+      CANONICAL_ID.test(callId) &&
+      request.headers.origin === undefined &&
+      !closing();
+    const token = eligible ? bearerToken(request) : undefined;
+    const principal = token === undefined ? undefined : cachedApiKey(token, credentialCache);
+    if (principal === undefined || !allows(principal, 'calls.view')) return fastify(request, response);
+    // On a SQLite file the read is synchronous (the read connection), so this settles at once.
+    findCallView(db, principal.projectId, callId)
+      .then(
+        (row) => {
+          if (!answer(request, response, started, callId, principal.keyId, row)) fastify(request, response);
+        },
+        () => fastify(request, response),
+      )
+      .catch((error: unknown) => {
+        // Not reached by any known input; the route's error handler would have logged the same.
+        log.error({ err: error }, 'unhandled error');
+        response.destroy();
+      });
   };
 }

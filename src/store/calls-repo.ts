@@ -75,19 +75,6 @@ export async function findCallView(db: Db, projectId: string, callId: string): P
   return row;
 }
 
-/**
- * findCallView, synchronously, on a SQLite file store's read connection: `{ row }` (row
- * undefined when missing or another project's); undefined where there is no such connection.
- */
-export function findCallViewOnReader(
-  db: Db,
-  projectId: string,
-  callId: string,
-): { row: StoredCallView | undefined } | undefined {
-  const rows = findCallViewQuery.onReader(db, projectId, callId);
-  return rows === undefined ? undefined : { row: rows[0] };
-}
-
 const findContactCallsQuery = precompiled((db: Db, projectId: string, contactId: string) =>
   selectCallsWithContact(db).where('calls.project_id', '=', projectId).where('calls.contact_id', '=', contactId),
 );

@@ -23,16 +23,11 @@ type Slot = { param: number; key?: string } | undefined;
  * same keys on every call (the first call's keys are the query's columns). Outside a transaction,
  * a SQLite file store runs the reads on its read-only connection (sqlite-reader.ts).
  */
-/** A precompiled query; `onReader` runs a read synchronously, where a SQLite file store has its reader. */
-export interface Precompiled<P extends unknown[], R> {
-  (db: Db, ...params: P): Promise<R[]>;
-  /** The rows, read now on the read connection; undefined where there is none (see readerOf). */
-  onReader(db: Db, ...params: P): R[] | undefined;
-}
-
-export function precompiled<P extends unknown[], R>(build: (db: Db, ...params: P) => Compilable<R>): Precompiled<P, R> {
+export function precompiled<P extends unknown[], R>(
+  build: (db: Db, ...params: P) => Compilable<R>,
+): (db: Db, ...params: P) => Promise<R[]> {
   const compiledFor = new Map<Dialect, { query: CompiledQuery<R>; slots: Slot[]; reads: boolean }>();
-  const entryFor = (db: Db, params: P) => {
+  return async (db, ...params) => {
     const dialect = dialectOf(db);
     let entry = compiledFor.get(dialect);
     if (entry === undefined) {
@@ -41,26 +36,16 @@ export function precompiled<P extends unknown[], R>(build: (db: Db, ...params: P
       if (dialect === 'postgres')
         preparedStatementNames.set(entry.query.sql, `diga_${preparedStatementNames.size + 1}`);
     }
-    const { query, slots } = entry;
+    const { query, slots, reads } = entry;
     const parameters = slots.map((slot, i) => {
       if (slot === undefined) return query.parameters[i];
       const value = params[slot.param];
       return slot.key === undefined ? value : (value as Record<string, unknown>)[slot.key];
     });
-    const reader = entry.reads && dialect === 'sqlite' ? readerOf(db) : undefined;
-    return { query, parameters, reader };
-  };
-  const run = async (db: Db, ...params: P): Promise<R[]> => {
-    const { query, parameters, reader } = entryFor(db, params);
+    const reader = reads && dialect === 'sqlite' ? readerOf(db) : undefined;
     if (reader !== undefined) return reader.all<R>(query.sql, parameters);
     return (await db.executeQuery<R>({ ...query, parameters })).rows;
   };
-  return Object.assign(run, {
-    onReader(db: Db, ...params: P): R[] | undefined {
-      const { query, parameters, reader } = entryFor(db, params);
-      return reader?.all<R>(query.sql, parameters);
-    },
-  });
 }
 
 function compile<P extends unknown[], R>(build: (db: Db, ...params: P) => Compilable<R>, db: Db, params: P) {
