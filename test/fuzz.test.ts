@@ -95,6 +95,8 @@ describeEachBackend('fuzzing every endpoint over a real socket', (backend) => {
     });
     t = await buildTestApp({
       backend,
+      // A file, as the server runs SQLite: its read connection, and GET /v1/call/{id}'s fast path.
+      sqliteFile: true,
       logger: { level: 'error', stream: logs },
       webhooks: {
         // No DNS from the fuzz: every webhook host is unknown.
