@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { describeEachBackend } from './helpers/backends.js';
-import { buildTestApp, getCallAs, postEvents, type TestApp } from './helpers/app.js';
+import { buildTestApp, getCallAs, postEvents, type TestApp, uploadRecording } from './helpers/app.js';
 import { assertMatchesReference } from './helpers/contract.js';
 import { callEvents } from './helpers/events.js';
 import type { RuntimeEvent } from '../src/domain/calls/event-schema.js';
@@ -40,13 +40,7 @@ describeEachBackend('POST /v1/call/bulk-delete', (backend) => {
     ended = done.map((c) => c.callId);
     active = [ringing.callId, talking.callId];
     endedOfB = b.callId;
-    const uploaded = await t.app.inject({
-      method: 'POST',
-      url: `/internal/v1/calls/${ended[0]}/recording`,
-      headers: { authorization: `Bearer ${t.runtimeToken}`, 'content-type': 'audio/wav' },
-      payload: toneWav(0.2),
-    });
-    assert.equal(uploaded.statusCode, 201);
+    await uploadRecording(t, ended[0] as string, toneWav(0.2));
     signedUrl = (await getCallAs(t.app, t.keyA, ended[0] as string)).json().recording_url;
   });
   after(() => t.close());

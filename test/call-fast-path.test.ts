@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { buildApp } from '../src/app.js';
 import { RateLimits, type RateLimitPolicies } from '../src/rate-limits/rate-limits.js';
-import { buildTestApp, postEvents, type TestApp } from './helpers/app.js';
+import { buildTestApp, postEvents, type TestApp, uploadRecording } from './helpers/app.js';
 import { callEvents } from './helpers/events.js';
 import { describeEachBackend } from './helpers/backends.js';
 
@@ -127,13 +127,7 @@ describeEachBackend('GET /v1/call/{id} fast path', (backend) => {
     }
     // A call stored before views existed: rendered on read, which only the route does.
     await sql`UPDATE calls SET view = NULL WHERE id = ${unrendered.callId}`.execute(t.store.db);
-    const upload = await t.app.inject({
-      method: 'POST',
-      url: `/internal/v1/calls/${recorded.callId}/recording`,
-      headers: { authorization: `Bearer ${t.runtimeToken}`, 'content-type': 'audio/wav' },
-      payload: Buffer.alloc(4096, 7),
-    });
-    assert.equal(upload.statusCode, 201, upload.body);
+    await uploadRecording(t, recorded.callId, Buffer.alloc(4096, 7));
     Object.assign(ids, {
       own: own.callId,
       other: other.callId,

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
-import { buildTestApp, type TestApp } from './helpers/app.js';
+import { buildTestApp, type TestApp, uploadRecording } from './helpers/app.js';
 import { describeEachBackend } from './helpers/backends.js';
 import { assertMatchesReference, assertMatchesSeed, reference } from './helpers/contract.js';
 import { fuzzRequest, wire, type FuzzContext, type FuzzRequest } from './helpers/fuzz-requests.js';
@@ -106,13 +106,7 @@ describeEachBackend('fuzzing every endpoint over a real socket', (backend) => {
       },
     });
     const calls = await seedCalls(t.app, t.runtimeToken, t.projectA, 6);
-    const upload = await t.app.inject({
-      method: 'POST',
-      url: `/internal/v1/calls/${calls[0]?.id}/recording`,
-      headers: { authorization: `Bearer ${t.runtimeToken}`, 'content-type': 'audio/wav' },
-      payload: Buffer.alloc(4096, 7),
-    });
-    assert.equal(upload.statusCode, 201);
+    await uploadRecording(t, calls[0]?.id as string, Buffer.alloc(4096, 7));
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     port = (t.app.server.address() as AddressInfo).port;
     const phoneNumber = await outboundPhone(t);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
-import { buildTestApp, postEvents, type TestApp } from './helpers/app.js';
+import { buildTestApp, postEvents, type TestApp, uploadRecording } from './helpers/app.js';
 import { describeEachBackend } from './helpers/backends.js';
 import { callEvents } from './helpers/events.js';
 import { Receiver } from './helpers/receiver.js';
@@ -97,13 +97,7 @@ describeEachBackend('tenant isolation matrix', (backend) => {
       e.ended(30),
     ]);
     assert.equal(reported.statusCode, 200, reported.body);
-    const upload = await t.app.inject({
-      method: 'POST',
-      url: `/internal/v1/calls/${b.call}/recording`,
-      headers: { authorization: `Bearer ${t.runtimeToken}`, 'content-type': 'audio/wav' },
-      payload: Buffer.alloc(2048, 1),
-    });
-    assert.equal(upload.statusCode, 201, upload.body);
+    await uploadRecording(t, b.call, Buffer.alloc(2048, 1));
     b.contact = (
       JSON.parse((await ask('GET', `/v1/call/${b.call}`, undefined, t.keyB)).body) as { contact: { id: string } }
     ).contact.id;

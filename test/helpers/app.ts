@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,4 +110,19 @@ export async function postEvents(
     headers: { authorization: `Bearer ${token}` },
     payload: { events },
   });
+}
+
+/** Stores `audio` as a call's recording, as the runtime uploads it; asserts the 201. */
+export async function uploadRecording(
+  t: Pick<TestApp, 'app' | 'runtimeToken'>,
+  callId: string,
+  audio: Buffer,
+): Promise<void> {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: `/internal/v1/calls/${callId}/recording`,
+    headers: { authorization: `Bearer ${t.runtimeToken}`, 'content-type': 'audio/wav' },
+    payload: audio,
+  });
+  assert.equal(response.statusCode, 201, response.body);
 }
