@@ -70,7 +70,11 @@ export function callFastPath(
       row === undefined
         ? JSON.stringify(errorBody(errors.callNotFound(callId)))
         : // A null view was handed to Fastify above.
-          servedStoredView(row.view as string, row, recordingUrlsAt(deps, 'http', request.headers.host ?? ''));
+          servedStoredView(
+            row.view as string,
+            row,
+            row.stored_recording === null ? undefined : recordingUrlsAt(deps, 'http', request.headers.host ?? ''),
+          );
     const statusCode = row === undefined ? 404 : 200;
     response.writeHead(statusCode, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) });
     response.end(body);
