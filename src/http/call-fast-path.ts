@@ -11,9 +11,7 @@ import { recordingUrlsAt } from './recording-urls.js';
 import { requestIdOf } from './request-id.js';
 import type { RouteDeps } from './route-deps.js';
 
-/**
- * Answers a request, or hands it, untouched, to `fastify` (Fastify's request handler).
- */
+/** Answers a request, or hands it, untouched, to `fastify` (Fastify's request handler). */
 export type FastPath = (request: IncomingMessage, response: ServerResponse, fastify: RequestListener) => void;
 
 const PREFIX = '/v1/call/';
@@ -28,10 +26,10 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * cache) with the permission, no Origin header (CORS), the server not draining, a stored view,
  * and a rate limit decided without the store (in memory, or this process's lease on PostgreSQL).
  * A recording stored here gets its signed URL as the route signs it, except behind a trusted
- * proxy without DIGA_PUBLIC_URL (the client's host is then Fastify's to work out). An unknown id is a 404 here too, so probing
- * stays as cheap. Anything else, a read that fails included, goes to Fastify untouched.
- * test/call-fast-path.test.ts sends the same requests with and without it and compares the bytes
- * and the log lines.
+ * proxy without DIGA_PUBLIC_URL (the client's host is then Fastify's to work out). An unknown id
+ * is a 404 here too, so probing stays as cheap. Anything else, a read that fails included, goes
+ * to Fastify untouched. test/call-fast-path.test.ts sends the same requests with and without it
+ * and compares the bytes and the log lines.
  */
 export function callFastPath(
   deps: Pick<RouteDeps, 'db' | 'credentialCache' | 'rateLimits' | 'recordings'>,
