@@ -195,14 +195,14 @@ export async function countCallsInStatus(db: Db, projectId: string, statuses: st
 }
 
 const findCallStatusQuery = precompiled((db: Db, callId: string) =>
-  db.selectFrom('calls').select(['status', 'status_sequence', 'contact_id']).where('id', '=', callId),
+  db.selectFrom('calls').select(['status', 'status_sequence', 'contact_id', 'created_date']).where('id', '=', callId),
 );
 
-/** A call's status, how many times it changed, and its contact, as last written. */
+/** A call's status, how many times it changed, its contact and its date, as last written. */
 export async function findCallStatus(
   db: Db,
   callId: string,
-): Promise<Pick<CallRow, 'status' | 'status_sequence' | 'contact_id'> | undefined> {
+): Promise<Pick<CallRow, 'status' | 'status_sequence' | 'contact_id' | 'created_date'> | undefined> {
   const [row] = await findCallStatusQuery(db, callId);
   return row;
 }

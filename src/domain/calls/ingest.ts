@@ -153,11 +153,12 @@ async function refreshCall(trx: Db, callId: string, now: number, subscribers: St
   if (state === undefined) return; // not created yet: its events wait in call_events
 
   const { contact } = state.created;
+  const newContactId = newId();
   const storedContact = await upsertContact(
     trx,
     { projectId: state.projectId, contactType: contact.contact_type, identifier: contact.identifier },
     state.createdDate,
-    newId(),
+    newContactId,
   );
   // Every status the call reaches beyond the stored one (the first included) is counted and
   // announced to webhooks, in order: a whole lifecycle reported in one batch is three changes.
@@ -196,10 +197,14 @@ async function refreshCall(trx: Db, callId: string, now: number, subscribers: St
   });
   await upsertCall(trx, call);
   // This call is its contact's earliest sighting, so it may have moved the contact's date back:
-  // the views of the contact's other calls show that date.
-  if (storedContact.created_date === state.createdDate) {
-    await renderContactCalls(trx, state.projectId, storedContact.id);
-  }
+  // the views of the contact's other calls show that date. It cannot have when the contact is
+  // new (no other calls), or when this call was already stored under it with this date (a
+  // contact's date is never later than any of its calls', so it already was this one).
+  const contactMoved =
+    storedContact.created_date === state.createdDate &&
+    storedContact.id !== newContactId &&
+    !(previous?.contact_id === storedContact.id && previous.created_date === state.createdDate);
+  if (contactMoved) await renderContactCalls(trx, state.projectId, storedContact.id);
   if (previous !== undefined && previous.contact_id !== storedContact.id) {
     await redateContact(trx, state.projectId, previous.contact_id);
     await renderContactCalls(trx, state.projectId, previous.contact_id);
