@@ -8,6 +8,8 @@ export interface Report {
   command: string;
   connections: number;
   duration: number;
+  /** Runs before this field existed measured each server once, for the whole duration. */
+  rounds?: number;
   unknownShare: number;
   results: SizeResult[];
 }
@@ -27,21 +29,26 @@ export function writeReport(root: string, report: Report): void {
   renderReport(root, report, file);
 }
 
+function measurement(report: Report): string {
+  if (report.rounds === undefined) return `${report.duration} s per measurement`;
+  return `${report.duration} s per server in ${report.rounds} rounds of ${report.duration / report.rounds} s (the servers take turns; latencies are the rounds' medians, ratios the median of each round's)`;
+}
+
 /** Rewrites the generated part of docs/BENCHMARKS.md from a run's report. */
 export function renderReport(root: string, report: Report, file: string): void {
   const lines = [
     START,
     `Run of ${report.date} on ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGb} GiB, Node ${report.machine.node}; ${report.machine.pinning}.`,
-    `Command: \`${report.command}\`. ${report.connections} connections, ${report.duration} s per measurement after a warm-up, ${Math.round(report.unknownShare * 100)} % of requests for ids that do not exist. Raw figures: \`bench/results/${file.split('/').at(-1)}\`.`,
+    `Command: \`${report.command}\`. ${report.connections} connections, ${measurement(report)} after a warm-up, ${Math.round(report.unknownShare * 100)} % of requests for ids that do not exist. Raw figures: \`bench/results/${file.split('/').at(-1)}\`.`,
     '',
-    '| store | calls in store | ingestion (events/s) | store size per call | server | req/s | p50 ms | p99 ms | p99.9 ms | errors | peak RSS MB |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| store | calls in store | ingestion (events/s) | store size per call | server | req/s | p50 ms | p99 ms | p99.9 ms | errors | peak RSS MB | CPU µs/request |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of report.results) {
     for (const [name, s] of Object.entries(r.servers)) {
       const first = name === 'diga-api';
       lines.push(
-        `| ${first ? r.backend : ''} | ${first ? r.calls.toLocaleString('en') : ''} | ${first ? Math.round(r.seed.eventsPerSecond).toLocaleString('en') : ''} | ${first && r.seed.bytesPerCall ? `${Math.round(r.seed.bytesPerCall).toLocaleString('en')} B` : ''} | ${name} | ${Math.round(s.requestsPerSecond).toLocaleString('en')} | ${s.p50} | ${s.p99} | ${s.p99_9} | ${s.errors} | ${s.peakRssMb.toFixed(0)} |`,
+        `| ${first ? r.backend : ''} | ${first ? r.calls.toLocaleString('en') : ''} | ${first ? Math.round(r.seed.eventsPerSecond).toLocaleString('en') : ''} | ${first && r.seed.bytesPerCall ? `${Math.round(r.seed.bytesPerCall).toLocaleString('en')} B` : ''} | ${name} | ${Math.round(s.requestsPerSecond).toLocaleString('en')} | ${s.p50} | ${s.p99} | ${s.p99_9} | ${s.errors} | ${s.peakRssMb.toFixed(0)} | ${s.cpuMicrosPerRequest === undefined ? '—' : s.cpuMicrosPerRequest.toFixed(0)} |`,
       );
     }
   }

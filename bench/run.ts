@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { buildLookupTable, buildPostgresLookupTable, seedStore, type SeedResult } from './seed.js';
-import { digaServer, distDir, pinning, runLoad, startServer, type LoadResult } from './servers.js';
+import { digaServer, distDir, pinning, runLoad, startServer, type LoadResult, type RunningServer } from './servers.js';
 import { writeReport } from './report.js';
 
 /**
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
     'unknown-share': { type: 'string', default: '0.1' },
     'pg-calls': { type: 'string', default: '10000' },
   },
@@ -29,6 +30,7 @@ const sizes = [...new Set([Number(values.small), Number(values.calls)])].sort((a
 const connections = Number(values.connections);
 const duration = Number(values.duration);
 const warmup = Number(values.warmup);
+const rounds = Number(values.rounds);
 const unknownShare = Number(values['unknown-share']);
 /**
  * One key drives the whole load, so its rate limit is raised out of reach; the limiter still
@@ -40,11 +42,21 @@ const root = join(distDir, '..');
 const dataDir = join(root, 'bench', '.data');
 mkdirSync(dataDir, { recursive: true });
 
+/** One server's GET measurement, the sum of its rounds. */
+export interface ServerResult extends LoadResult {
+  peakRssMb: number;
+  /** The server's CPU time (all threads) per request answered, in microseconds. */
+  cpuMicrosPerRequest?: number;
+  /** Each round's own figures; p50, p99 and p99.9 above are the medians of the rounds'. */
+  rounds?: (LoadResult & { cpuMicrosPerRequest: number })[];
+}
+
 export interface SizeResult {
   backend: 'sqlite' | 'postgres';
   calls: number;
   seed: Omit<SeedResult, 'apiKey' | 'sampleIds'>;
-  servers: Record<string, LoadResult & { peakRssMb: number }>;
+  servers: Record<string, ServerResult>;
+  /** The median over rounds of diga-api's req/s over the reference's in the same round. */
   ratioToLookup: number;
   ratioToCeiling: number;
   /** GET /v1/call/ on the largest SQLite store: by kind of page. */
@@ -165,21 +177,47 @@ async function measure(
   ];
   const idsFile = join(dataDir, `paths-${backend}-${calls}.json`);
   writeFileSync(idsFile, JSON.stringify(ids.map((id) => `/v1/call/${id}`)));
-  const measured: SizeResult['servers'] = {};
-  for (const [i, server] of servers.entries()) {
-    const running = await startServer(server.name, server.script, 18_000 + i, server.env);
-    try {
-      if (warmup > 0) await runLoad(running.url, seed.apiKey, idsFile, connections, warmup);
-      const load = await runLoad(running.url, seed.apiKey, idsFile, connections, duration);
-      measured[server.name] = { ...load, peakRssMb: running.peakRssMb() };
-      log(
-        `  ${server.name}: ${Math.round(load.requestsPerSecond)} req/s, p50 ${load.p50} ms, p99 ${load.p99} ms, p99.9 ${load.p99_9} ms, errors ${load.errors}, non-2xx ${load.non2xx}`,
-      );
-    } finally {
-      await running.stop();
+  // Every server runs for the whole measurement and they take turns, round by round (who goes
+  // first rotates), so the ratios compare figures taken minutes apart at most seconds apart: this
+  // machine's speed drifts by tens of percent from one minute to the next.
+  const running: RunningServer[] = [];
+  const perRound: Record<string, (LoadResult & { cpuMicrosPerRequest: number })[]> = {};
+  const peakRssMb: Record<string, number> = {};
+  try {
+    for (const [i, server] of servers.entries()) {
+      running.push(await startServer(server.name, server.script, 18_000 + i, server.env));
+      perRound[server.name] = [];
+    }
+    if (warmup > 0) for (const server of running) await runLoad(server.url, seed.apiKey, idsFile, connections, warmup);
+    for (let round = 0; round < rounds; round += 1) {
+      for (const server of [...running.slice(round % running.length), ...running.slice(0, round % running.length)]) {
+        const cpuBefore = server.cpuSeconds();
+        const load = await runLoad(server.url, seed.apiKey, idsFile, connections, duration / rounds);
+        const cpuMicrosPerRequest = ((server.cpuSeconds() - cpuBefore) * 1e6) / load.total;
+        perRound[server.name]?.push({ ...load, cpuMicrosPerRequest });
+      }
+    }
+  } finally {
+    for (const server of running) {
+      peakRssMb[server.name] = server.peakRssMb();
+      await server.stop();
     }
   }
-  const rps = (name: string) => measured[name]?.requestsPerSecond ?? NaN;
+  const measured: SizeResult['servers'] = {};
+  for (const server of running) {
+    const mine = perRound[server.name] ?? [];
+    measured[server.name] = { ...sumOfRounds(mine), peakRssMb: peakRssMb[server.name] ?? NaN, rounds: mine };
+    const s = measured[server.name] as ServerResult;
+    log(
+      `  ${server.name}: ${Math.round(s.requestsPerSecond)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms, p99.9 ${s.p99_9} ms, errors ${s.errors}, non-2xx ${s.non2xx}, ${s.cpuMicrosPerRequest?.toFixed(0)} µs CPU/request`,
+    );
+  }
+  const ratio = (of: string, to: string) => {
+    const ours = perRound[of] ?? [];
+    const theirs = perRound[to];
+    if (theirs === undefined) return NaN;
+    return median(ours.map((r, i) => r.requestsPerSecond / (theirs[i]?.requestsPerSecond ?? NaN)));
+  };
   const result: SizeResult = {
     backend,
     calls,
@@ -191,13 +229,39 @@ async function measure(
       bytesPerCall: seed.bytesPerCall,
     },
     servers: measured,
-    ratioToLookup: rps('diga-api') / rps('lookup limit'),
-    ratioToCeiling: rps('diga-api') / rps('ceiling'),
+    ratioToLookup: ratio('diga-api', 'lookup limit'),
+    ratioToCeiling: ratio('diga-api', 'ceiling'),
   };
   log(
     `  diga-api / lookup limit = ${result.ratioToLookup.toFixed(2)}, / ceiling = ${result.ratioToCeiling.toFixed(2)}`,
   );
   return result;
+}
+
+/** Rounds summed: requests over the whole time, latencies the median of the rounds'. */
+function sumOfRounds(
+  measured: (LoadResult & { cpuMicrosPerRequest: number })[],
+): LoadResult & { cpuMicrosPerRequest: number } {
+  const total = measured.reduce((sum, r) => sum + r.total, 0);
+  return {
+    requestsPerSecond: total / measured.reduce((sum, r) => sum + r.total / r.requestsPerSecond, 0),
+    p50: median(measured.map((r) => r.p50)),
+    p99: median(measured.map((r) => r.p99)),
+    p99_9: median(measured.map((r) => r.p99_9)),
+    errors: measured.reduce((sum, r) => sum + r.errors, 0),
+    non2xx: measured.reduce((sum, r) => sum + r.non2xx, 0),
+    total,
+    generator: measured[0]?.generator ?? '',
+    cpuMicrosPerRequest: measured.reduce((sum, r) => sum + r.cpuMicrosPerRequest * r.total, 0) / total,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 function logSeed(seed: SeedResult): void {
@@ -213,8 +277,17 @@ const machine = {
   node: process.version,
   pinning,
 };
-const command = `${pgAdminUrl ? 'DIGA_BENCH_DATABASE_URL=… ' : ''}npm run bench -- --calls ${values.calls} --small ${values.small} --connections ${connections} --duration ${duration}`;
-writeReport(root, { date: new Date().toISOString(), machine, command, connections, duration, unknownShare, results });
+const command = `${pgAdminUrl ? 'DIGA_BENCH_DATABASE_URL=… ' : ''}npm run bench -- --calls ${values.calls} --small ${values.small} --connections ${connections} --duration ${duration} --rounds ${rounds}`;
+writeReport(root, {
+  date: new Date().toISOString(),
+  machine,
+  command,
+  connections,
+  duration,
+  rounds,
+  unknownShare,
+  results,
+});
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);

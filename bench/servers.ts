@@ -18,12 +18,17 @@ export const pinning = hasTaskset
   ? 'server pinned to core 0, load generator to core 1 (taskset)'
   : 'no taskset: unpinned';
 
+// USER_HZ: 100 on every Linux architecture Node runs on.
+const CLOCK_TICKS_PER_SECOND = 100;
+
 export interface RunningServer {
   name: string;
   child: ChildProcess;
   url: string;
   /** Peak resident set size so far, in MB (VmHWM). */
   peakRssMb(): number;
+  /** CPU time the server has used so far (user and system, all its threads), in seconds. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -65,6 +70,13 @@ export async function startServer(
       // taskset execs the node process, so the pid is node's.
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+    },
+    cpuSeconds: () => {
+      // utime and stime, fields 14 and 15 of /proc/PID/stat, counted after the command's
+      // parenthesized name (which may hold spaces), in clock ticks of 1/100 s.
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
     },
     stop: async () => {
       child.kill('SIGTERM');
