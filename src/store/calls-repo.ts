@@ -75,6 +75,14 @@ export async function findCallView(db: Db, projectId: string, callId: string): P
   return row;
 }
 
+/**
+ * findCallView at once, on a SQLite file store (its read connection): the call's row, or none.
+ * Undefined where the read has to wait for its answer (PostgreSQL).
+ */
+export function findCallViewNow(db: Db, projectId: string, callId: string): StoredCallView[] | undefined {
+  return findCallViewQuery.now(db, projectId, callId);
+}
+
 const findContactCallsQuery = precompiled((db: Db, projectId: string, contactId: string) =>
   selectCallsWithContact(db).where('calls.project_id', '=', projectId).where('calls.contact_id', '=', contactId),
 );
