@@ -58,12 +58,7 @@ export function callFastPath(
     // Charged once the answer is certain, so a request handed to Fastify is charged once.
     const rateHeaders = rateLimits.chargeApiKeyNow(keyId);
     if (rateHeaders === undefined) return false;
-    // The headers in the order the route's hooks set them (response-headers.ts, auth.ts).
     const reqId = requestIdOf(request);
-    response.setHeader('x-request-id', reqId);
-    for (const name in headers) response.setHeader(name, headers[name] as string);
-    response.setHeader('cache-control', 'no-store');
-    for (const [name, value] of rateHeaders) response.setHeader(name, value);
     const body =
       row === undefined
         ? JSON.stringify(errorBody(errors.callNotFound(callId)))
@@ -74,7 +69,14 @@ export function callFastPath(
             row.stored_recording === null ? undefined : recordingUrlsAt(deps, 'http', request.headers.host ?? ''),
           );
     const statusCode = row === undefined ? 404 : 200;
-    response.writeHead(statusCode, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) });
+    // The headers in the order the route's hooks set them (response-headers.ts, auth.ts), in one
+    // flat list: one validation pass, where setHeader per header costs a few percent of a GET.
+    const flat: (string | number)[] = ['x-request-id', reqId];
+    for (const name in headers) flat.push(name, headers[name] as string);
+    flat.push('cache-control', 'no-store');
+    for (const [name, value] of rateHeaders) flat.push(name, value);
+    flat.push('content-type', JSON_TYPE, 'content-length', Buffer.byteLength(body));
+    response.writeHead(statusCode, flat);
     response.end(body);
     const ms = Math.round((performance.now() - started) * 10) / 10;
     // The URL is a path and an id: nothing in it for loggableUrl to redact.
