@@ -10,6 +10,8 @@ export interface Report {
   duration: number;
   /** Runs before this field existed measured each server once, for the whole duration. */
   rounds?: number;
+  /** Latencies from an uninterrupted run after the rounds (before: the medians of the rounds'). */
+  latencyRun?: boolean;
   unknownShare: number;
   results: SizeResult[];
 }
@@ -31,7 +33,10 @@ export function writeReport(root: string, report: Report): void {
 
 function measurement(report: Report): string {
   if (report.rounds === undefined) return `${report.duration} s per measurement`;
-  return `${report.duration} s per server in ${report.rounds} rounds of ${report.duration / report.rounds} s (the servers take turns; latencies are the rounds' medians, ratios the median of each round's)`;
+  const turns = `${report.duration} s per server in ${report.rounds} rounds of ${report.duration / report.rounds} s (the servers take turns; ratios are the median of each round's)`;
+  return report.latencyRun
+    ? `${turns}, latencies from one uninterrupted ${report.duration} s run per server after them`
+    : `${turns}, latencies the medians of the rounds' (a heavier tail than uninterrupted runs)`;
 }
 
 /** Rewrites the generated part of docs/BENCHMARKS.md from a run's report. */
@@ -39,7 +44,7 @@ export function renderReport(root: string, report: Report, file: string): void {
   const lines = [
     START,
     `Run of ${report.date} on ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGb} GiB, Node ${report.machine.node}; ${report.machine.pinning}.`,
-    `Command: \`${report.command}\`. ${report.connections} connections, ${measurement(report)} after a warm-up, ${Math.round(report.unknownShare * 100)} % of requests for ids that do not exist. Raw figures: \`bench/results/${file.split('/').at(-1)}\`.`,
+    `Command: \`${report.command}\`. ${report.connections} connections, a warm-up, then ${measurement(report)}; ${Math.round(report.unknownShare * 100)} % of requests for ids that do not exist. Raw figures: \`bench/results/${file.split('/').at(-1)}\`.`,
     '',
     '| store | calls in store | ingestion (events/s) | store size per call | server | req/s | p50 ms | p99 ms | p99.9 ms | errors | peak RSS MB | CPU µs/request |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
