@@ -45,4 +45,23 @@ describeEachBackend('precompiled queries', (backend) => {
     const [row] = await projectNamed(store.db, second.id);
     assert.equal(Number(row?.created_date), 2);
   });
+
+  test('now() answers at once only where the read runs synchronously: a SQLite file, outside a transaction', async () => {
+    const project = { id: '00000000-0000-4000-8000-000000000004', name: 'Now', created_date: dbInstant(store.db, 4) };
+    await upsertProject(store.db, project);
+    const rows = projectNamed.now(store.db, project.id);
+    if (backend === 'sqlite') {
+      assert.deepEqual(
+        rows?.map((r) => [r.id, r.name, Number(r.created_date)]),
+        [[project.id, 'Now', 4]],
+      );
+      assert.deepEqual(projectNamed.now(store.db, '00000000-0000-4000-8000-000000000005'), []);
+    } else {
+      assert.equal(rows, undefined, 'PostgreSQL answers later');
+    }
+    await store.db.transaction().execute(async (trx) => {
+      assert.equal(projectNamed.now(trx, project.id), undefined, 'inside a transaction');
+    });
+    assert.equal(upsertProject.now(store.db, project), undefined, 'a write is never run by now()');
+  });
 });
