@@ -203,7 +203,7 @@ async function measure(
       }
     }
     // Latency percentiles come from one uninterrupted run: a 2-second turn after seconds idle
-    // has a heavier tail (measured: p99 medians of 44–75 ms in turns against 14–38 ms in 10 s
+    // has a heavier tail (measured: p99 medians of 44–67 ms in turns against 14–38 ms in 10 s
     // runs of the same server), and a server under steady load is what customers meet.
     for (const server of running) {
       latencyRun[server.name] = await runLoad(server.url, seed.apiKey, idsFile, connections, duration);
