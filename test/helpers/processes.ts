@@ -96,7 +96,8 @@ export async function startServerProcess(env: NodeJS.ProcessEnv): Promise<Server
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode !== null) return child.exitCode;
       child.kill(signal);
-      const [code] = (await once(child, 'exit')) as [number | null];
+      // 'close', not 'exit': by then everything the process printed has been read.
+      const [code] = (await once(child, 'close')) as [number | null];
       return code;
     },
   };
