@@ -46,6 +46,30 @@ describeEachBackend('precompiled queries', (backend) => {
     assert.equal(Number(row?.created_date), 2);
   });
 
+  test("a read inside a transaction runs on the transaction's connection, one outside does not", async () => {
+    // Outside a transaction, reads go to a connection of their own (SQLite's read connection,
+    // PostgreSQL's pool without Kysely): they must not see a write that is not committed yet.
+    const project = {
+      id: '00000000-0000-4000-8000-000000000006',
+      name: 'Pending',
+      created_date: dbInstant(store.db, 6),
+    };
+    let seenInside: unknown[] = [];
+    let seenOutside: unknown[] = [];
+    await store.db.transaction().execute(async (trx) => {
+      await upsertProject(trx, project);
+      seenInside = (await projectNamed(trx, project.id)).map((row) => row.name);
+      seenOutside = await projectNamed(store.db, project.id);
+    });
+    assert.deepEqual(seenInside, ['Pending']);
+    assert.deepEqual(seenOutside, []);
+    assert.deepEqual(
+      (await projectNamed(store.db, project.id)).map((row) => row.name),
+      ['Pending'],
+      'seen once committed',
+    );
+  });
+
   test('now() answers at once only where the read runs synchronously: a SQLite file, outside a transaction', async () => {
     const project = { id: '00000000-0000-4000-8000-000000000004', name: 'Now', created_date: dbInstant(store.db, 4) };
     await upsertProject(store.db, project);

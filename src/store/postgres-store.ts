@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } f
 import pg from 'pg';
 import type { Store } from './database.js';
 import { parsePostgresInstant } from './dialect.js';
+import { attachPostgresReader, PostgresReader } from './postgres-reader.js';
 import { preparedStatementNames } from './precompiled.js';
 import type { Database } from './schema.js';
 
@@ -49,6 +50,7 @@ export function openPostgresStore(url: string, options: Partial<PostgresOptions>
   pool.on('error', onError);
   pool.on('connect', (client) => client.on('error', onError));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
+  attachPostgresReader(db, new PostgresReader(pool));
   const { host, pathname } = new URL(url);
   return {
     db,
@@ -72,9 +74,10 @@ function withPreparedStatements(pool: pg.Pool): PostgresPool {
       if (!prepared.has(client)) {
         prepared.add(client);
         const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-        (client as { query: unknown }).query = (text: unknown, values?: unknown[]) => {
+        // Any other call (a query config with a callback, as pool.query makes) passes unchanged.
+        (client as { query: unknown }).query = (text: unknown, ...rest: unknown[]) => {
           const name = typeof text === 'string' ? preparedStatementNames.get(text) : undefined;
-          return name === undefined ? query(text, values) : query({ name, text, values });
+          return name === undefined ? query(text, ...rest) : query({ name, text, values: rest[0] });
         };
       }
       return client as unknown as PostgresPoolClient;

@@ -1,6 +1,7 @@
 import type { Compilable, CompiledQuery } from 'kysely';
 import type { Db } from './database.js';
 import { dialectOf, type Dialect } from './dialect.js';
+import { postgresReaderOf } from './postgres-reader.js';
 import { readerOf } from './sqlite-reader.js';
 
 /**
@@ -54,8 +55,13 @@ export function precompiled<P extends unknown[], R>(build: (db: Db, ...params: P
   const run = async (db: Db, ...params: P): Promise<R[]> => {
     const dialect = dialectOf(db);
     const { query, parameters, reads } = compiled(db, dialect, params);
-    const reader = reads && dialect === 'sqlite' ? readerOf(db) : undefined;
-    if (reader !== undefined) return reader.all<R>(query.sql, parameters);
+    if (reads) {
+      const sqlite = dialect === 'sqlite' ? readerOf(db) : undefined;
+      if (sqlite !== undefined) return sqlite.all<R>(query.sql, parameters);
+      const postgres = dialect === 'postgres' ? postgresReaderOf(db) : undefined;
+      const name = preparedStatementNames.get(query.sql);
+      if (postgres !== undefined && name !== undefined) return postgres.all<R>(name, query.sql, parameters);
+    }
     return (await db.executeQuery<R>({ ...query, parameters })).rows;
   };
   const now = (db: Db, ...params: P): R[] | undefined => {

@@ -1,0 +1,30 @@
+import type { Kysely } from 'kysely';
+import type pg from 'pg';
+
+/**
+ * The pool under a PostgreSQL store's Kysely instance, for the hot reads outside a transaction
+ * (precompiled.ts): each a named prepared statement sent straight through `pg`, without Kysely's
+ * per-query machinery (connection provider, executor, plugins), which cost a tenth of a GET's CPU
+ * time on PostgreSQL (docs/BENCHMARKS.md). The same pool, type parsers and session settings.
+ */
+export class PostgresReader {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async all<R>(name: string, text: string, values: unknown[]): Promise<R[]> {
+    return (await this.pool.query({ name, text, values })).rows as R[];
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema
+const readers = new WeakMap<Kysely<any>, PostgresReader>();
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function attachPostgresReader(db: Kysely<any>, reader: PostgresReader): void {
+  readers.set(db, reader);
+}
+
+/** The reader of a PostgreSQL store's Kysely instance; none in a transaction. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function postgresReaderOf(db: Kysely<any>): PostgresReader | undefined {
+  return db.isTransaction ? undefined : readers.get(db);
+}
