@@ -32,7 +32,8 @@ export interface Precompiled<P extends unknown[], R> {
  * placeholder. They are located in the compiled parameter list, so any query shape works, on two
  * conditions: `build` only hands its parameters to Kysely as values, and a row parameter has the
  * same keys on every call (the first call's keys are the query's columns). Outside a transaction,
- * a SQLite file store runs the reads on its read-only connection (sqlite-reader.ts).
+ * the reads bypass Kysely: a SQLite file store runs them on its read-only connection
+ * (sqlite-reader.ts), PostgreSQL sends them to the pool as named statements (postgres-reader.ts).
  */
 export function precompiled<P extends unknown[], R>(build: (db: Db, ...params: P) => Compilable<R>): Precompiled<P, R> {
   const compiledFor = new Map<Dialect, { query: CompiledQuery<R>; slots: Slot[]; reads: boolean }>();
