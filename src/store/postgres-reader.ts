@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
 import type pg from 'pg';
+import { perInstance } from './per-instance.js';
 
 /**
  * The pool under a PostgreSQL store's Kysely instance, for the hot reads outside a transaction
@@ -16,16 +16,9 @@ export class PostgresReader {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema
-const readers = new WeakMap<Kysely<any>, PostgresReader>();
+const readers = perInstance<PostgresReader>();
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function attachPostgresReader(db: Kysely<any>, reader: PostgresReader): void {
-  readers.set(db, reader);
-}
+export const attachPostgresReader = readers.attach;
 
 /** The reader of a PostgreSQL store's Kysely instance; none in a transaction. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function postgresReaderOf(db: Kysely<any>): PostgresReader | undefined {
-  return db.isTransaction ? undefined : readers.get(db);
-}
+export const postgresReaderOf = readers.of;

@@ -36,31 +36,33 @@ export interface Precompiled<P extends unknown[], R> {
  * (sqlite-reader.ts), PostgreSQL sends them to the pool as named statements (postgres-reader.ts).
  */
 export function precompiled<P extends unknown[], R>(build: (db: Db, ...params: P) => Compilable<R>): Precompiled<P, R> {
-  const compiledFor = new Map<Dialect, { query: CompiledQuery<R>; slots: Slot[]; reads: boolean }>();
+  const compiledFor = new Map<
+    Dialect,
+    { query: CompiledQuery<R>; slots: Slot[]; reads: boolean; name: string | undefined }
+  >();
   const compiled = (db: Db, dialect: Dialect, params: P) => {
     let entry = compiledFor.get(dialect);
     if (entry === undefined) {
-      entry = compile(build, db, params);
+      const name = dialect === 'postgres' ? `diga_${preparedStatementNames.size + 1}` : undefined;
+      entry = { ...compile(build, db, params), name };
       compiledFor.set(dialect, entry);
-      if (dialect === 'postgres')
-        preparedStatementNames.set(entry.query.sql, `diga_${preparedStatementNames.size + 1}`);
+      if (name !== undefined) preparedStatementNames.set(entry.query.sql, name);
     }
-    const { query, slots, reads } = entry;
+    const { query, slots, reads, name } = entry;
     const parameters = slots.map((slot, i) => {
       if (slot === undefined) return query.parameters[i];
       const value = params[slot.param];
       return slot.key === undefined ? value : (value as Record<string, unknown>)[slot.key];
     });
-    return { query, parameters, reads };
+    return { query, parameters, reads, name };
   };
   const run = async (db: Db, ...params: P): Promise<R[]> => {
     const dialect = dialectOf(db);
-    const { query, parameters, reads } = compiled(db, dialect, params);
+    const { query, parameters, reads, name } = compiled(db, dialect, params);
     if (reads) {
       const sqlite = dialect === 'sqlite' ? readerOf(db) : undefined;
       if (sqlite !== undefined) return sqlite.all<R>(query.sql, parameters);
       const postgres = dialect === 'postgres' ? postgresReaderOf(db) : undefined;
-      const name = preparedStatementNames.get(query.sql);
       if (postgres !== undefined && name !== undefined) return postgres.all<R>(name, query.sql, parameters);
     }
     return (await db.executeQuery<R>({ ...query, parameters })).rows;

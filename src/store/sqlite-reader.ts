@@ -1,5 +1,5 @@
 import SQLite from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import { perInstance } from './per-instance.js';
 
 /**
  * A second, read-only connection to a SQLite file store, for the hot point reads (see
@@ -33,16 +33,9 @@ export class SqliteReader {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema
-const readers = new WeakMap<Kysely<any>, SqliteReader>();
+const readers = perInstance<SqliteReader>();
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function attachReader(db: Kysely<any>, reader: SqliteReader): void {
-  readers.set(db, reader);
-}
+export const attachReader = readers.attach;
 
 /** The reader of a SQLite file store's Kysely instance; none in a transaction or in memory. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function readerOf(db: Kysely<any>): SqliteReader | undefined {
-  return db.isTransaction ? undefined : readers.get(db);
-}
+export const readerOf = readers.of;
