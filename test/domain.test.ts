@@ -98,6 +98,34 @@ describe('the credential cache', () => {
     assert.equal(cache.get('h', ms(20)), undefined, 'noticed within 20 ms');
   });
 
+  test('the first use in the last quarter of an entry’s life, and only it, claims a renewal', () => {
+    const cache = new CredentialCache(1000);
+    const ms = (n: number) => n * 1000;
+    cache.set('h', principal, null, ms(0));
+    assert.equal(cache.claimRenewal('h', ms(749)), false, 'too early');
+    assert.equal(cache.claimRenewal('h', ms(750)), true);
+    assert.equal(cache.claimRenewal('h', ms(760)), false, 'one renewal at a time');
+    assert.equal(cache.get('h', ms(999)), principal, 'still served while it runs');
+    cache.set('h', principal, null, ms(750)); // the renewal's answer, from a lookup begun at 750 ms
+    assert.equal(cache.get('h', ms(1749)), principal, 'renewed: good until 1,750 ms');
+    assert.equal(cache.get('h', ms(1750)), undefined, 'never beyond the TTL after its lookup began');
+    assert.equal(cache.claimRenewal('missing', ms(0)), false);
+  });
+
+  test('a lookup begun before a revocation does not cache what it read', () => {
+    let generation = 1;
+    const cache = new CredentialCache(1000, () => generation);
+    const here = cache.snapshot(0);
+    cache.clear(); // a revocation in this process
+    cache.set('h', principal, null, 0, here);
+    assert.equal(cache.get('h', 1000), undefined);
+
+    const other = cache.snapshot(50_000);
+    generation = 2; // the CLI revoked a key while the lookup ran
+    cache.set('h', principal, null, 50_000, other);
+    assert.equal(cache.get('h', 80_000), undefined, 'the older read is evicted once the commit is seen');
+  });
+
   test('entries expire with their TTL and with the key', () => {
     const cache = new CredentialCache(1000);
     cache.set('a', principal, null, 0);

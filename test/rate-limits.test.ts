@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { KyselyPlugin } from 'kysely';
+import { sql, type KyselyPlugin } from 'kysely';
 import { buildApp } from '../src/app.js';
 import { MemoryLimiter } from '../src/rate-limits/memory-limiter.js';
 import { rateLimitHeaders } from '../src/rate-limits/policy.js';
@@ -10,6 +10,7 @@ import { buildTestApp, type TestApp } from './helpers/app.js';
 import { describeEachBackend, postgresAdminUrl } from './helpers/backends.js';
 import { assertMatchesSeed } from './helpers/contract.js';
 import { callEvents } from './helpers/events.js';
+import { openTestStore } from './helpers/test-store.js';
 
 const perKey = { name: 'api-key', burst: 3, perSecond: 0.5 };
 const perToken = { name: 'runtime-token', burst: 2, perSecond: 0.01 };
@@ -182,6 +183,52 @@ describe(
       } finally {
         await second.close();
         await t.close();
+      }
+    });
+
+    test('a lease in use is topped up in the background, never above its size, and never waits', async () => {
+      // A lease is 10 tokens (burst / 20) and lives 1,000 ms on this clock.
+      const policy = { name: 'api-key', burst: 200, perSecond: 0.01 };
+      const store = await openTestStore('postgres');
+      let now = 0;
+      const limiter = new SharedLimiter(store.store.db, 1000, 100, () => now);
+      const takenFromBucket = async () => {
+        const { rows } = await sql<{ tokens: number }>`SELECT tokens FROM rate_limit_buckets`.execute(store.store.db);
+        return Math.round(policy.burst - Number(rows[0]?.tokens));
+      };
+      const toppedUp = async (taken: number) => {
+        for (const started = Date.now(); (await takenFromBucket()) === taken;) {
+          if (Date.now() - started > 5000) assert.fail('no top-up');
+        }
+        // The answer reaches the limiter right after the database has it.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      };
+      try {
+        assert.equal((await limiter.take('key:k', policy)).allowed, true, 'the first request leases 10');
+        let spent = 1;
+        const spend = () => {
+          const decision = limiter.takeNow('key:k', policy);
+          if (decision !== undefined) spent += 1;
+          return decision;
+        };
+        // Down to a quarter of its tokens (2 left), one request asks for the 8 it lacks; none waits.
+        for (let i = 0; i < 8; i += 1) assert.ok(spend()?.allowed);
+        await toppedUp(10);
+        assert.equal(await takenFromBucket(), 18);
+        // Near the end of its life (200 of 1,000 ms left), one request asks for the 2 it lacks ...
+        now = 800;
+        assert.ok(spend()?.allowed);
+        await toppedUp(18);
+        assert.equal(await takenFromBucket(), 20);
+        // ... and the lease answers past its first expiry, until 800 + 1,000 ms.
+        now = 1500;
+        for (let i = 0; i < 5; i += 1) assert.ok(spend()?.allowed);
+        now = 1800;
+        assert.equal(spend(), undefined, 'then only the database can say');
+        assert.equal(spent, 15);
+        assert.ok((await takenFromBucket()) - spent <= 10, 'the process never held more than a lease');
+      } finally {
+        await store.close();
       }
     });
   },

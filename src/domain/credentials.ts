@@ -33,9 +33,26 @@ export interface Principal extends Grant {
 /** Stands in for `creator_id` on keys made by the CLI or at first start, before there are users. */
 export const SYSTEM_CREATOR_ID = '00000000-0000-0000-0000-000000000000';
 
-/** The principal behind an API key value if it was verified recently (no store lookup). */
-export function cachedApiKey(value: string, cache: CredentialCache, now: Micros = nowMicros()): Principal | undefined {
-  return API_KEY_PATTERN.test(value) ? cache.get(hashSecret(value), now) : undefined;
+/**
+ * The principal behind an API key value if it was verified recently (no store lookup). Late in
+ * that verification's life, one use has the key looked up again in the background, so a key in
+ * steady use stays cached and a revoked one still drops out within the TTL (credential-cache.ts).
+ */
+export function cachedApiKey(
+  db: Db,
+  value: string,
+  cache: CredentialCache,
+  now: Micros = nowMicros(),
+): Principal | undefined {
+  if (!API_KEY_PATTERN.test(value)) return undefined;
+  const keyHash = hashSecret(value);
+  const principal = cache.get(keyHash, now);
+  if (principal !== undefined && cache.claimRenewal(keyHash, now)) {
+    // Nothing waits for it: if the lookup fails, the entry goes stale as it would have, and the
+    // next request looks the key up itself (and reports the store's failure).
+    lookUpApiKey(db, value, keyHash, cache, now).catch(() => undefined);
+  }
+  return principal;
 }
 
 /** The principal behind an API key value, or undefined if it is unknown, revoked or expired. */
@@ -47,20 +64,32 @@ export async function authenticateApiKey(
 ): Promise<Principal | undefined> {
   if (!API_KEY_PATTERN.test(value)) return undefined;
   const keyHash = hashSecret(value);
-  const cached = cache?.get(keyHash, now);
-  if (cached !== undefined) return cached;
+  return cache?.get(keyHash, now) ?? (await lookUpApiKey(db, value, keyHash, cache, now));
+}
+
+/** The store's verdict on a key, which the cache then holds (a valid key) or forgets. */
+async function lookUpApiKey(
+  db: Db,
+  value: string,
+  keyHash: string,
+  cache: CredentialCache | undefined,
+  now: Micros,
+): Promise<Principal | undefined> {
+  const since = cache?.snapshot(now);
   const row = await findByDigest(
     value,
     keyHash,
     (hash) => findApiKeyByHash(db, hash),
     (row, from) => rehashApiKey(db, row.id, from, keyHash),
   );
-  if (row === undefined || row.revoked_at !== null) return undefined;
-  if (row.expires_at !== null && row.expires_at <= now) return undefined;
+  if (row === undefined || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) {
+    cache?.delete(keyHash);
+    return undefined;
+  }
   const permissions =
     row.restricted === 1 ? new Set((JSON.parse(row.permissions ?? '[]') as string[]).filter(isPermission)) : null;
   const principal = { projectId: row.project_id, keyId: row.id, permissions };
-  cache?.set(keyHash, principal, row.expires_at, now);
+  cache?.set(keyHash, principal, row.expires_at, now, since);
   return principal;
 }
 

@@ -33,7 +33,7 @@ export function requireApiKey(deps: RouteDeps, permission: Permission, action: s
   const { db, credentialCache, rateLimits } = deps;
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const token = bearerToken(request);
-    let principal = token === undefined ? undefined : cachedApiKey(token, credentialCache);
+    let principal = token === undefined ? undefined : cachedApiKey(db, token, credentialCache);
     if (principal === undefined) {
       rateLimits.guardAddress(request.ip, reply);
       principal = token === undefined ? undefined : await authenticateApiKey(db, token, credentialCache);

@@ -97,7 +97,7 @@ export function callFastPath(
       request.headers.origin === undefined &&
       !closing();
     const token = eligible ? bearerToken(request) : undefined;
-    const principal = token === undefined ? undefined : cachedApiKey(token, credentialCache);
+    const principal = token === undefined ? undefined : cachedApiKey(db, token, credentialCache);
     if (principal === undefined || !allows(principal, 'calls.view')) return fastify(request, response);
     const settle = (row: StoredCallView | undefined) => {
       if (!answer(request, response, started, callId, principal.keyId, row)) fastify(request, response);

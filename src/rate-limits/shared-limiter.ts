@@ -7,7 +7,12 @@ interface Lease {
   /** Tokens left in the shared bucket when the lease was taken. */
   sharedTokens: number;
   expiresAt: number;
+  /** A top-up of this lease has been asked for. */
+  toppingUp: boolean;
 }
+
+/** A lease's size: a twentieth of the burst. */
+const leaseSize = (policy: RatePolicy) => Math.max(1, Math.floor(policy.burst / 20));
 
 /**
  * Token buckets shared by every process through PostgreSQL. A request does not cost a round
@@ -15,6 +20,11 @@ interface Lease {
  * locally, going back to the database when the lease runs out or after `leaseMs`. The whole
  * deployment therefore allows at most the policy's rate, plus what unexpired leases hold; a
  * lease that expires unspent is lost, so an idle process errs towards allowing less, never more.
+ *
+ * A lease in use is topped up before it runs out: once it is down to a quarter of its tokens or
+ * of its time, one request asks the database, in the background, for what it lacks, and the
+ * answer renews it (never above a lease's size). Without that, every lease ended with all the
+ * requests in flight going to the database at once, dozens per key per second under load.
  */
 export class SharedLimiter implements RateLimiter {
   private readonly leases = new Map<string, Lease>();
@@ -23,25 +33,51 @@ export class SharedLimiter implements RateLimiter {
     private readonly db: Db,
     private readonly leaseMs = 1000,
     private readonly maxLeases = 100_000,
+    /** Milliseconds, for leases' lives. */
+    private readonly clock: () => number = () => performance.now(),
   ) {}
 
   async take(bucket: string, policy: RatePolicy): Promise<Decision> {
     const leased = this.takeNow(bucket, policy);
     if (leased !== undefined) return leased;
-    const now = performance.now();
-    const want = Math.max(1, Math.floor(policy.burst / 20));
-    const { granted, tokens } = await takeTokens(this.db, bucket, want, policy.burst, policy.perSecond);
+    const now = this.clock();
+    const { granted, tokens } = await takeTokens(this.db, bucket, leaseSize(policy), policy.burst, policy.perSecond);
     if (granted === 0) return decide(policy, tokens, false);
-    if (this.leases.size >= this.maxLeases) this.leases.delete(this.leases.keys().next().value as string);
-    this.leases.set(bucket, { tokens: granted - 1, sharedTokens: tokens, expiresAt: now + this.leaseMs });
+    this.lease(bucket, { tokens: granted - 1, sharedTokens: tokens, expiresAt: now + this.leaseMs, toppingUp: false });
     return decide(policy, tokens + granted - 1, true);
   }
 
   /** A token of this process's live lease on the bucket; undefined when only the database can say. */
   takeNow(bucket: string, policy: RatePolicy): Decision | undefined {
     const lease = this.leases.get(bucket);
-    if (lease === undefined || lease.expiresAt <= performance.now() || lease.tokens < 1) return undefined;
+    const now = this.clock();
+    if (lease === undefined || lease.expiresAt <= now || lease.tokens < 1) return undefined;
     lease.tokens -= 1;
+    const size = leaseSize(policy);
+    if (!lease.toppingUp && (lease.tokens < size / 4 || lease.expiresAt - now < this.leaseMs / 4)) {
+      this.topUp(bucket, policy, lease, size, now);
+    }
     return decide(policy, lease.sharedTokens + lease.tokens, true);
+  }
+
+  private topUp(bucket: string, policy: RatePolicy, lease: Lease, size: number, now: number): void {
+    lease.toppingUp = true;
+    // If the database fails, the lease simply runs out, and the next request asks it itself.
+    takeTokens(this.db, bucket, size - lease.tokens, policy.burst, policy.perSecond).then(
+      ({ granted, tokens }) => {
+        // A lease that ran out meanwhile was replaced or is dead: the grant is lost (allowing less).
+        if (this.leases.get(bucket) !== lease || lease.expiresAt <= this.clock()) return;
+        const left = lease.tokens + granted;
+        this.lease(bucket, { tokens: left, sharedTokens: tokens, expiresAt: now + this.leaseMs, toppingUp: false });
+      },
+      () => undefined,
+    );
+  }
+
+  private lease(bucket: string, lease: Lease): void {
+    if (!this.leases.has(bucket) && this.leases.size >= this.maxLeases) {
+      this.leases.delete(this.leases.keys().next().value as string);
+    }
+    this.leases.set(bucket, lease);
   }
 }
