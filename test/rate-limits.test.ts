@@ -6,6 +6,7 @@ import { MemoryLimiter } from '../src/rate-limits/memory-limiter.js';
 import { rateLimitHeaders } from '../src/rate-limits/policy.js';
 import { RateLimits } from '../src/rate-limits/rate-limits.js';
 import { SharedLimiter } from '../src/rate-limits/shared-limiter.js';
+import { takeTokens } from '../src/store/rate-limits-repo.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
 import { describeEachBackend, postgresAdminUrl } from './helpers/backends.js';
 import { assertMatchesSeed } from './helpers/contract.js';
@@ -227,6 +228,37 @@ describe(
         assert.equal(spend(), undefined, 'then only the database can say');
         assert.equal(spent, 15);
         assert.ok((await takenFromBucket()) - spent <= 10, 'the process never held more than a lease');
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('a top-up that finds the bucket dry leaves the lease to run out', async () => {
+      const policy = { name: 'api-key', burst: 200, perSecond: 0.01 };
+      const store = await openTestStore('postgres');
+      let now = 0;
+      const limiter = new SharedLimiter(store.store.db, 1000, 100, () => now);
+      try {
+        assert.equal((await limiter.take('key:k', policy)).allowed, true, '10 leased, 9 left');
+        // Another process takes the rest of the bucket.
+        assert.equal((await takeTokens(store.store.db, 'key:k', 1000, policy.burst, policy.perSecond)).granted, 190);
+        now = 500;
+        for (let i = 0; i < 7; i += 1) assert.ok(limiter.takeNow('key:k', policy)?.allowed, 'down to 2: a top-up');
+        const grantedLast = async () =>
+          Number(
+            (await sql<{ granted: number }>`SELECT granted FROM rate_limit_buckets`.execute(store.store.db)).rows[0]
+              ?.granted,
+          );
+        for (const started = Date.now(); (await grantedLast()) !== 0;) {
+          if (Date.now() - started > 5000) assert.fail('no top-up');
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        now = 1200;
+        assert.equal(
+          limiter.takeNow('key:k', policy),
+          undefined,
+          'not renewed by an empty grant: it ended at 1,000 ms',
+        );
       } finally {
         await store.close();
       }

@@ -66,7 +66,8 @@ export class SharedLimiter implements RateLimiter {
     takeTokens(this.db, bucket, size - lease.tokens, policy.burst, policy.perSecond).then(
       ({ granted, tokens }) => {
         // A lease that ran out meanwhile was replaced or is dead: the grant is lost (allowing less).
-        if (this.leases.get(bucket) !== lease || lease.expiresAt <= this.clock()) return;
+        // With nothing granted (the bucket is dry), the lease is left to run out as it would have.
+        if (granted === 0 || this.leases.get(bucket) !== lease || lease.expiresAt <= this.clock()) return;
         const left = lease.tokens + granted;
         this.lease(bucket, { tokens: left, sharedTokens: tokens, expiresAt: now + this.leaseMs, toppingUp: false });
       },
