@@ -9,9 +9,7 @@ interface Entry {
   staleAt: number;
   /** The store's generation when the entry was made. */
   generation: number;
-  /** From when a use has the key looked up again in the background, in ms since the epoch. */
-  renewAt: number;
-  /** That lookup has been started. */
+  /** A lookup renewing this entry has been started (claimRenewal). */
   renewing: boolean;
 }
 
@@ -76,7 +74,7 @@ export class CredentialCache {
    */
   claimRenewal(keyHash: string, now: Micros): boolean {
     const entry = this.entries.get(keyHash);
-    if (entry === undefined || entry.renewing || now / 1000 < entry.renewAt) return false;
+    if (entry === undefined || entry.renewing || now / 1000 < entry.staleAt - this.ttlMs / 4) return false;
     entry.renewing = true;
     return true;
   }
@@ -106,7 +104,6 @@ export class CredentialCache {
       keyExpiresAt,
       staleAt: now / 1000 + this.ttlMs,
       generation: since.generation,
-      renewAt: now / 1000 + (this.ttlMs * 3) / 4,
       renewing: false,
     });
   }
