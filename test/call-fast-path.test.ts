@@ -128,7 +128,7 @@ describeEachBackend('GET /v1/call/{id} fast path', (backend) => {
       assert.equal(response.statusCode, 200, response.body);
     }
     // A call stored before views existed: rendered on read, which only the route does.
-    await sql`UPDATE calls SET view = NULL WHERE id = ${unrendered.callId}`.execute(t.store.db);
+    await sql`UPDATE call_views SET view = NULL WHERE id = ${unrendered.callId}`.execute(t.store.db);
     await uploadRecording(t, recorded.callId, Buffer.alloc(4096, 7));
     Object.assign(ids, {
       own: own.callId,

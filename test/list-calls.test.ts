@@ -77,7 +77,7 @@ describeEachBackend('GET /v1/call/ (list calls)', (backend) => {
 
   test('each listed call is byte for byte its GET /v1/call/{id} body, stored view or not', async () => {
     // One call as if stored before views existed: rendered on read, the same bytes.
-    await t.store.db.updateTable('calls').set({ view: null }).where('id', '=', callsA[3]!.id).execute();
+    await t.store.db.updateTable('call_views').set({ view: null }).where('id', '=', callsA[3]!.id).execute();
     const response = await list('limit=50');
     assert.equal(response.statusCode, 200);
     const listed = (response.json().data as { id: string }[]).map((call) => JSON.stringify(call));

@@ -23,7 +23,7 @@ describe('SQLite read connection', () => {
     const committed = await getCallAs(t.app, t.keyA, call.callId);
     assert.equal(committed.json().status, 'in_progress');
     await t.store.db.transaction().execute(async (trx) => {
-      await trx.updateTable('calls').set({ view: '{"uncommitted":true}' }).where('id', '=', call.callId).execute();
+      await trx.updateTable('call_views').set({ view: '{"uncommitted":true}' }).where('id', '=', call.callId).execute();
       const during = await Promise.race([getCallAs(t.app, t.keyA, call.callId), sleep(2000, 'timed out' as const)]);
       assert.notEqual(during, 'timed out', 'the GET waited for the write transaction');
       if (during === 'timed out') return;

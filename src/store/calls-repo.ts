@@ -2,13 +2,15 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import { chunks } from './chunks.js';
 import type { Db } from './database.js';
 import { dbInstant, withDbInstants } from './dialect.js';
-import type { CallsTable } from './schema.js';
+import type { CallsTable, CallViewsTable } from './schema.js';
 import { precompiled } from './precompiled.js';
 
 export type CallRow = CallsTable;
 
-/** A call joined with its contact and stored recording: everything CallResponse shows. */
+/** A call joined with its contact, stored view and stored recording: everything CallResponse shows. */
 export interface CallWithContact extends CallRow {
+  /** The stored view (call_views); null for a call stored before views existed. */
+  view: string | null;
   contact_created_date: number;
   contact_identifier: string;
   contact_type: string;
@@ -24,8 +26,17 @@ const upsertCallQuery = precompiled((db: Db, row: CallRow) => {
     .onConflict((oc) => oc.column('id').doUpdateSet(changes));
 });
 
-export async function upsertCall(db: Db, row: CallRow): Promise<void> {
+const upsertViewQuery = precompiled((db: Db, row: CallViewsTable) =>
+  db
+    .insertInto('call_views')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doUpdateSet({ project_id: row.project_id, view: row.view })),
+);
+
+/** Writes a call and its stored view: every call has its row in call_views, written with it. */
+export async function upsertCall(db: Db, row: CallRow, view: string): Promise<void> {
   await upsertCallQuery(db, withDbInstants(db, row, ['start_time', 'end_time', 'created_date', 'updated_at']));
+  await upsertViewQuery(db, { id: row.id, project_id: row.project_id, view });
 }
 
 /** Calls with their contact's columns: the base of every query that renders CallResponses. */
@@ -33,9 +44,11 @@ export function selectCallsWithContact(db: Db) {
   return db
     .selectFrom('calls')
     .innerJoin('contacts', 'contacts.id', 'calls.contact_id')
+    .innerJoin('call_views', 'call_views.id', 'calls.id')
     .leftJoin('recordings', 'recordings.call_id', 'calls.id')
     .selectAll('calls')
     .select([
+      'call_views.view',
       'contacts.created_date as contact_created_date',
       'contacts.identifier as contact_identifier',
       'contacts.contact_type as contact_type',
@@ -60,13 +73,16 @@ export interface StoredCallView {
   stored_recording: string | null;
 }
 
+// Only call_views for most calls: `calls` is read (for the runtime's recording_url, which the
+// signed URL replaces) only when a recording is stored here.
 const findCallViewQuery = precompiled((db: Db, projectId: string, callId: string) =>
   db
-    .selectFrom('calls')
-    .leftJoin('recordings', 'recordings.call_id', 'calls.id')
-    .select(['calls.view', 'calls.recording_url', 'recordings.call_id as stored_recording'])
-    .where('calls.id', '=', callId)
-    .where('calls.project_id', '=', projectId),
+    .selectFrom('call_views')
+    .leftJoin('recordings', 'recordings.call_id', 'call_views.id')
+    .leftJoin('calls', 'calls.id', 'recordings.call_id')
+    .select(['call_views.view', 'calls.recording_url', 'recordings.call_id as stored_recording'])
+    .where('call_views.id', '=', callId)
+    .where('call_views.project_id', '=', projectId),
 );
 
 /** One call's stored view; undefined when missing or another project's. */
@@ -93,7 +109,7 @@ export async function findContactCalls(db: Db, projectId: string, contactId: str
 }
 
 const updateCallViewQuery = precompiled((db: Db, callId: string, view: string) =>
-  db.updateTable('calls').set({ view }).where('id', '=', callId),
+  db.updateTable('call_views').set({ view }).where('id', '=', callId),
 );
 
 export async function updateCallView(db: Db, callId: string, view: string): Promise<void> {
@@ -188,7 +204,10 @@ export async function findCallsInStatus(
 }
 
 export async function deleteCalls(db: Db, callIds: string[]): Promise<void> {
-  for (const ids of chunks(callIds)) await db.deleteFrom('calls').where('id', 'in', ids).execute();
+  for (const ids of chunks(callIds)) {
+    await db.deleteFrom('call_views').where('id', 'in', ids).execute();
+    await db.deleteFrom('calls').where('id', 'in', ids).execute();
+  }
 }
 
 /** How many of the project's calls are in one of `statuses`: an index range count. */

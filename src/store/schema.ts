@@ -11,6 +11,7 @@ export interface Database {
   phone_registers: PhoneRegistersTable;
   contacts: ContactsTable;
   calls: CallsTable;
+  call_views: CallViewsTable;
   call_events: CallEventsTable;
   call_messages: CallMessagesTable;
   recordings: RecordingsTable;
@@ -148,6 +149,12 @@ export interface CallsTable {
   updated_at: number;
   /** Status changes so far: the sequence of the call's status_changed webhook events. */
   status_sequence: number;
+}
+
+/** One row per call, beside `calls`: what GET /v1/call/{id} reads, packed apart from the rest. */
+export interface CallViewsTable {
+  id: string;
+  project_id: string;
   /**
    * The call's CallResponse JSON as last rendered, with the runtime's recording_url (a recording
    * stored here is signed per request). Kept current by every write to the call or its contact;

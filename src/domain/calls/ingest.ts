@@ -186,16 +186,16 @@ async function refreshCall(trx: Db, callId: string, now: number, subscribers: St
     created_date: state.createdDate,
     updated_at: now,
     status_sequence: sequence + reached.length,
-    view: null,
   };
-  call.view = renderCallView({
+  const view = renderCallView({
     ...call,
+    view: null,
     contact_created_date: storedContact.created_date,
     contact_identifier: contact.identifier,
     contact_type: contact.contact_type,
     stored_recording: null,
   });
-  await upsertCall(trx, call);
+  await upsertCall(trx, call, view);
   // This call is its contact's earliest sighting, so it may have moved the contact's date back:
   // the views of the contact's other calls show that date. It cannot have when the contact is
   // new (no other calls), or when this call was already stored under it with this date (a

@@ -6,6 +6,7 @@ import * as rateLimits from './0004-rate-limits.js';
 import * as outboundCalls from './0005-outbound-calls.js';
 import * as callViews from './0006-call-views.js';
 import * as messagesByCall from './0007-messages-by-call.js';
+import * as viewsTable from './0008-views-table.js';
 
 /** Every migration, numbered and forward-only. Add new ones at the end; never edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0005-outbound-calls': outboundCalls,
   '0006-call-views': callViews,
   '0007-messages-by-call': messagesByCall,
+  '0008-views-table': viewsTable,
 };
 
 export const migrationProvider: MigrationProvider = {
