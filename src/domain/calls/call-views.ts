@@ -7,7 +7,7 @@ import { toCallView, type RecordingUrlOf } from './get-call.js';
  * is the call's own row except the contact's created_date, which is why a contact's re-dating
  * renders its calls again (renderContactCalls).
  */
-export function renderCallView(row: CallWithContact): string {
+export function renderCallView(row: Omit<CallWithContact, 'view'>): string {
   return JSON.stringify(toCallView({ ...row, stored_recording: null }));
 }
 

@@ -47,7 +47,7 @@ export async function getCall(
  * CallResponse for a stored call. `recording_url` is a signed URL to this service when it stores
  * the audio, else the URL the runtime reported (or null).
  */
-export function toCallView(row: CallWithContact, recordingUrlOf?: RecordingUrlOf): CallView {
+export function toCallView(row: Omit<CallWithContact, 'view'>, recordingUrlOf?: RecordingUrlOf): CallView {
   return {
     id: row.id,
     agent_id: row.agent_id,

@@ -189,7 +189,6 @@ async function refreshCall(trx: Db, callId: string, now: number, subscribers: St
   };
   const view = renderCallView({
     ...call,
-    view: null,
     contact_created_date: storedContact.created_date,
     contact_identifier: contact.identifier,
     contact_type: contact.contact_type,
