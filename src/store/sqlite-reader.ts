@@ -9,7 +9,7 @@ import { perInstance } from './per-instance.js';
  * uncommitted writes. Its statements run synchronously, without Kysely's per-query machinery.
  */
 export class SqliteReader {
-  private readonly statements = new Map<string, SQLite.Statement>();
+  private readonly queries = new Map<string, { statement: SQLite.Statement; rowsOf: RowBuilder }>();
 
   private constructor(private readonly sqlite: SQLite.Database) {}
 
@@ -20,17 +20,32 @@ export class SqliteReader {
   }
 
   all<R>(sql: string, parameters: readonly unknown[]): R[] {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = this.sqlite.prepare(sql);
-      this.statements.set(sql, statement);
+    let query = this.queries.get(sql);
+    if (query === undefined) {
+      const statement = this.sqlite.prepare(sql).raw(true);
+      query = { statement, rowsOf: rowBuilder(statement.columns().map((column) => column.name)) };
+      this.queries.set(sql, query);
     }
-    return statement.all(parameters) as R[];
+    return query.rowsOf(query.statement.all(parameters) as unknown[][]) as R[];
   }
 
   close(): void {
     this.sqlite.close();
   }
+}
+
+type RowBuilder = (raw: unknown[][]) => unknown[];
+
+/**
+ * Rows as objects, as better-sqlite3 returns them, but built by an object literal compiled for
+ * the query's columns from the rows it returns as arrays: better-sqlite3 sets each column on a
+ * new object from C++, which cost a GET by id a tenth of its SQLite time and 3–6 µs per request
+ * in all (docs/BENCHMARKS.md, eighth session). A repeated column name keeps its last value, as
+ * better-sqlite3's own objects do.
+ */
+function rowBuilder(columns: readonly string[]): RowBuilder {
+  const fields = columns.map((name, index) => `${JSON.stringify(name)}: row[${index}]`).join(', ');
+  return new Function('rows', `return rows.map((row) => ({ ${fields} }));`) as RowBuilder;
 }
 
 const readers = perInstance<SqliteReader>();
