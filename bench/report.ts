@@ -4,7 +4,15 @@ import type { SizeResult } from './run.js';
 
 export interface Report {
   date: string;
-  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; pinning: string };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGb: number;
+    node: string;
+    pinning: string;
+    /** What pages the kernel pages out by itself, if anything (page-out.ts); not recorded before. */
+    pageOut?: string;
+  };
   command: string;
   connections: number;
   duration: number;
@@ -43,7 +51,7 @@ function measurement(report: Report): string {
 export function renderReport(root: string, report: Report, file: string): void {
   const lines = [
     START,
-    `Run of ${report.date} on ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGb} GiB, Node ${report.machine.node}; ${report.machine.pinning}.`,
+    `Run of ${report.date} on ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGb} GiB, Node ${report.machine.node}; ${report.machine.pinning}.${report.machine.pageOut ? ` Page cache: ${report.machine.pageOut}.` : ''}`,
     `Command: \`${report.command}\`. ${report.connections} connections, a warm-up, then ${measurement(report)}; ${Math.round(report.unknownShare * 100)} % of requests for ids that do not exist. Raw figures: \`bench/results/${file.split('/').at(-1)}\`.`,
     '',
     '| store | calls in store | ingestion (events/s) | store size per call | server | req/s | p50 ms | p99 ms | p99.9 ms | errors | peak RSS MB | CPU µs/request |',

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { buildLookupTable, buildPostgresLookupTable, seedStore, type SeedResult } from './seed.js';
 import { digaServer, distDir, pinning, runLoad, startServer, type LoadResult, type RunningServer } from './servers.js';
 import { warmGetTables, warmPageCache } from './page-cache.js';
+import { pageOutScheme } from './page-out.js';
 import { writeReport } from './report.js';
 
 /**
@@ -299,6 +300,7 @@ const machine = {
   memoryGb: Math.round(totalmem() / 2 ** 30),
   node: process.version,
   pinning,
+  pageOut: pageOutScheme(),
 };
 const command = `${pgAdminUrl ? 'DIGA_BENCH_DATABASE_URL=… ' : ''}npm run bench -- --calls ${values.calls} --small ${values.small} --connections ${connections} --duration ${duration} --rounds ${rounds}`;
 writeReport(root, {
