@@ -305,6 +305,18 @@ describeEachBackend('recordings: upload, signed URLs, bulk ZIP', (backend) => {
     assert.ok(served.rawPayload.equals(replacement));
     audio.set(id, replacement);
   });
+
+  test("an upload takes the place of the runtime's own recording_url in CallResponse", async () => {
+    const call = callEvents(t.projectA);
+    const events = [call.created(0), call.ended(20), call.recording(25, 'https://media.example/replaced.mp3')];
+    assert.equal((await postEvents(t.app, t.runtimeToken, events)).statusCode, 200);
+    const before = (await asA(`/v1/call/${call.callId}`)).json();
+    assert.equal(before.recording_url, 'https://media.example/replaced.mp3');
+    assert.equal((await upload(call.callId, toneWav(0.2))).statusCode, 201);
+    const after = (await asA(`/v1/call/${call.callId}`)).json();
+    assert.match(after.recording_url, new RegExp(`/v1/recording/${call.callId}/audio\\?expires=\\d+&signature=`));
+    assert.deepEqual({ ...after, recording_url: null }, { ...before, recording_url: null });
+  });
 });
 
 /** A POST with Transfer-Encoding: chunked, over a real socket. */
