@@ -72,7 +72,7 @@ export function precompiled<P extends unknown[], R>(build: (db: Db, ...params: P
     const reader = dialect === 'sqlite' ? readerOf(db) : undefined;
     if (reader === undefined) return undefined;
     const { query, parameters, reads } = compiled(db, dialect, params);
-    return reads ? reader.all<R>(query.sql, parameters) : undefined;
+    return reads ? reader.readInTurn<R>(query.sql, parameters) : undefined;
   };
   return Object.assign(run, { now });
 }

@@ -7,11 +7,26 @@ import { perInstance } from './per-instance.js';
  * writer: Kysely's one connection would queue a GET behind whole ingestion transactions, and
  * running the read on that connection between a transaction's statements would see its
  * uncommitted writes. Its statements run synchronously, without Kysely's per-query machinery.
+ *
+ * The reads of a GET's fast path share one read transaction per event-loop turn (readInTurn):
+ * begun by the first, committed when the turn's immediates run, so that the reads after it skip
+ * SQLite's per-statement locking and WAL-index work (a tenth of a GET's CPU time; docs/
+ * BENCHMARKS.md, eighth session). A read must still see every write acknowledged before its
+ * request arrived. This process's own writes end the snapshot as they commit (endTurn, called by
+ * the writer's connection: sqlite-store.ts). Another process's commit is seen from the next turn
+ * on: the fast path runs in libuv's poll phase, and its snapshot ends in the check phase that
+ * follows, before the next poll reads any request.
  */
 export class SqliteReader {
   private readonly queries = new Map<string, { statement: SQLite.Statement; rowsOf: RowBuilder }>();
 
-  private constructor(private readonly sqlite: SQLite.Database) {}
+  private readonly begin: SQLite.Statement;
+  private readonly commit: SQLite.Statement;
+
+  private constructor(private readonly sqlite: SQLite.Database) {
+    this.begin = sqlite.prepare('begin');
+    this.commit = sqlite.prepare('commit');
+  }
 
   static open(path: string): SqliteReader {
     const sqlite = new SQLite(path, { readonly: true, fileMustExist: true });
@@ -29,7 +44,29 @@ export class SqliteReader {
     return query.rowsOf(query.statement.all(parameters) as unknown[][]) as R[];
   }
 
+  /** all(), within this turn's read transaction, which the first such read begins. */
+  readInTurn<R>(sql: string, parameters: readonly unknown[]): R[] {
+    if (!this.sqlite.inTransaction) {
+      this.begin.run();
+      setImmediate(this.endTurn);
+    }
+    return this.all(sql, parameters);
+  }
+
+  /** Ends the turn's read transaction, if one is open: the next read sees the latest commit. */
+  readonly endTurn = (): void => {
+    if (!this.sqlite.inTransaction) return;
+    try {
+      this.commit.run();
+    } catch {
+      // Ending a read transaction releases locks and cannot conflict; should it fail anyway, no
+      // read may go on in the old snapshot.
+      this.sqlite.exec('rollback');
+    }
+  };
+
   close(): void {
+    this.endTurn();
     this.sqlite.close();
   }
 }

@@ -30,10 +30,11 @@ export function openSqliteStore(path: string): Store {
   const checkpointer = inFile
     ? SqliteCheckpointer.start(path, undefined, (error) => process.emitWarning(error, 'SqliteCheckpointWarning'))
     : undefined;
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
   // A file has a second, read-only connection for the hot reads; an in-memory store cannot.
   const reader = inFile ? SqliteReader.open(path) : undefined;
+  const database = withStatementCache(sqlite, () => reader?.endTurn());
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
   if (reader !== undefined) attachReader(db, reader);
   return {
     db,
@@ -58,9 +59,14 @@ const STATEMENT_CACHE_SIZE = 500;
  * first can fail with SQLITE_BUSY instead of waiting when another process (the CLI) writes.
  * A rollback when SQLite has already rolled the transaction back itself (it does on
  * SQLITE_FULL and some I/O errors) does nothing, so the client sees the real cause, not
- * "cannot rollback - no transaction is active".
+ * "cannot rollback - no transaction is active". Every statement that leaves the connection
+ * outside a transaction (a commit, a write on its own) calls `committed`, which ends the read
+ * connection's snapshot of the turn (sqlite-reader.ts), so that no read after it misses it.
  */
-function withStatementCache(sqlite: SQLite.Database): { prepare(sql: string): SQLite.Statement; close(): void } {
+function withStatementCache(
+  sqlite: SQLite.Database,
+  committed: () => void,
+): { prepare(sql: string): SQLite.Statement; close(): void } {
   const statements = new Map<string, SQLite.Statement>();
   const rollback = sqlite.prepare('rollback');
   const rollbackIfOpen = {
@@ -72,7 +78,7 @@ function withStatementCache(sqlite: SQLite.Database): { prepare(sql: string): SQ
       if (sql === 'rollback') return rollbackIfOpen;
       let statement = statements.get(sql);
       if (statement === undefined) {
-        statement = sqlite.prepare(sql === 'begin' ? 'begin immediate' : sql);
+        statement = endingTurn(sqlite.prepare(sql === 'begin' ? 'begin immediate' : sql), sqlite, committed);
         if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
         statements.set(sql, statement);
       }
@@ -80,4 +86,35 @@ function withStatementCache(sqlite: SQLite.Database): { prepare(sql: string): SQ
     },
     close: () => sqlite.close(),
   };
+}
+
+/** The statement as Kysely's driver uses it, calling `committed` when it leaves no transaction open. */
+function endingTurn(statement: SQLite.Statement, sqlite: SQLite.Database, committed: () => void): SQLite.Statement {
+  const after = () => {
+    if (!sqlite.inTransaction) committed();
+  };
+  return {
+    reader: statement.reader,
+    all: (parameters: unknown[]) => {
+      try {
+        return statement.all(parameters);
+      } finally {
+        after();
+      }
+    },
+    run: (parameters: unknown[]) => {
+      try {
+        return statement.run(parameters);
+      } finally {
+        after();
+      }
+    },
+    *iterate(parameters: unknown[]) {
+      try {
+        yield* statement.iterate(parameters);
+      } finally {
+        after();
+      }
+    },
+  } as unknown as SQLite.Statement;
 }
