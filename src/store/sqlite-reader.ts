@@ -10,8 +10,8 @@ import { perInstance } from './per-instance.js';
  *
  * The reads of a GET's fast path share one read transaction per event-loop turn (readInTurn):
  * begun by the first, committed when the turn's immediates run, so that the reads after it skip
- * SQLite's per-statement locking and WAL-index work (a tenth of a GET's CPU time; docs/
- * BENCHMARKS.md, eighth session). A read must still see every write acknowledged before its
+ * SQLite's per-statement locking and WAL-index work (about 6 % of a GET's CPU time in the profile,
+ * 8 µs per request measured under load: docs/BENCHMARKS.md, eighth session). A read must still see every write acknowledged before its
  * request arrived. This process's own writes end the snapshot as they commit (endTurn, called by
  * the writer's connection: sqlite-store.ts). Another process's commit (the CLI's) is seen from
  * the next turn on: the fast path runs as a request is read from its socket, in libuv's poll
@@ -79,8 +79,8 @@ type RowBuilder = (raw: unknown[][]) => unknown[];
 /**
  * Rows as objects, as better-sqlite3 returns them, but built by an object literal compiled for
  * the query's columns from the rows it returns as arrays: better-sqlite3 sets each column on a
- * new object from C++, which cost a GET by id a tenth of its SQLite time and 3–6 µs per request
- * in all (docs/BENCHMARKS.md, eighth session). A repeated column name keeps its last value, as
+ * new object from C++, a fifth of a GET's read in the profile and 2–7 µs per request measured
+ * under load (docs/BENCHMARKS.md, eighth session). A repeated column name keeps its last value, as
  * better-sqlite3's own objects do.
  */
 function rowBuilder(columns: readonly string[]): RowBuilder {
