@@ -10,15 +10,15 @@ import { perInstance } from './per-instance.js';
  *
  * The reads of a GET's fast path share one read transaction per event-loop turn (readInTurn):
  * begun by the first, committed when the turn's immediates run, so that the reads after it skip
- * SQLite's per-statement locking and WAL-index work (about 6 % of a GET's CPU time in the profile,
- * 8 µs per request measured under load: docs/BENCHMARKS.md, eighth session). A read must still see every write acknowledged before its
- * request arrived. This process's own writes end the snapshot as they commit (endTurn, called by
- * the writer's connection: sqlite-store.ts). Another process's commit (the CLI's) is seen from
- * the next turn on: the fast path runs as a request is read from its socket, in libuv's poll
- * phase, and its snapshot ends in the check phase that follows, before the next poll reads any
- * request. (A pipelined request held back until an earlier answer on its connection is sent,
- * when that answer is sent from an immediate, is parsed in the check phase; its snapshot then
- * lasts one turn more.)
+ * SQLite's per-statement locking and WAL-index work (about 6 % of a GET's CPU time in the
+ * profile, 8 µs per request measured under load: docs/BENCHMARKS.md, eighth session). A read
+ * must still see every write acknowledged before its request arrived. This process's own writes
+ * end the snapshot as they commit (endTurn, called by the writer's connection: sqlite-store.ts).
+ * Another process's commit (the CLI's) is seen from the next turn on: the fast path runs as a
+ * request is read from its socket, in libuv's poll phase, and its snapshot ends in the check
+ * phase that follows, before the next poll reads any request. (A pipelined request held back
+ * until an earlier answer on its connection is sent, when that answer is sent from an immediate,
+ * is parsed in the check phase; its snapshot then lasts one turn more.)
  */
 export class SqliteReader {
   private readonly queries = new Map<string, { statement: SQLite.Statement; rowsOf: RowBuilder }>();
