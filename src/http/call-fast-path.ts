@@ -5,6 +5,7 @@ import { allows } from '../domain/permissions.js';
 import { errors } from '../errors.js';
 import { servedStoredView } from '../domain/calls/call-views.js';
 import { findCallView, findCallViewNow, type StoredCallView } from '../store/calls-repo.js';
+import { accessLog } from './access-log.js';
 import { bearerToken } from './auth.js';
 import { errorBody } from './error-handler.js';
 import { recordingUrlsAt } from './recording-urls.js';
@@ -43,6 +44,7 @@ export function callFastPath(
 ): FastPath {
   const { db, credentialCache, rateLimits } = deps;
   const { log, headers, closing } = options;
+  const logAccess = accessLog(log);
   // This server speaks plain HTTP; only a proxy could make a request's scheme https.
   const signsHere = deps.recordings.publicUrl !== undefined || !options.behindProxy;
   // The headers that are the same on every answer, in the order the route's hooks set them
@@ -79,9 +81,8 @@ export function callFastPath(
     flat.push('content-type', JSON_TYPE, 'content-length', Buffer.byteLength(body));
     response.writeHead(statusCode, flat);
     response.end(body);
-    const ms = Math.round((performance.now() - started) * 10) / 10;
-    // The URL is a path and an id: nothing in it for loggableUrl to redact.
-    log.info({ reqId, method: 'GET', url: request.url, statusCode, ms }, 'request');
+    // The URL is a path and a canonical id: nothing to redact (loggableUrl) or to escape.
+    logAccess(reqId, request.url as string, statusCode, Math.round((performance.now() - started) * 10) / 10);
     return true;
   }
 
