@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SizeResult } from './run.js';
+import type { SizeResult } from './measure.js';
 
 export interface Report {
   date: string;

@@ -1,12 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import pg from 'pg';
-import { buildLookupTable, buildPostgresLookupTable, seedStore, type SeedResult } from './seed.js';
-import { digaServer, distDir, pinning, runLoad, startServer, type LoadResult, type RunningServer } from './servers.js';
+import {
+  buildLookupTable,
+  buildPostgresLookupTable,
+  seedStore,
+  withThrowawayDatabase,
+  type SeedResult,
+} from './seed.js';
+import { measure, type MeasureSettings, type SizeResult } from './measure.js';
+import { digaServer, distDir, pinning, runLoad, startServer, type LoadResult } from './servers.js';
 import { warmGetTables, warmPageCache } from './page-cache.js';
 import { pageOutScheme } from './page-out.js';
 import { writeReport } from './report.js';
@@ -43,31 +48,7 @@ const BENCH_SERVER_ENV = { LOG_LEVEL: 'info', DIGA_RATE_LIMIT_PER_SECOND: '10000
 const root = join(distDir, '..');
 const dataDir = join(root, 'bench', '.data');
 mkdirSync(dataDir, { recursive: true });
-
-/**
- * One server's GET measurement: requests per second and CPU time summed over its rounds; p50, p99
- * and p99.9 from one uninterrupted run of the same length after them (in runs before that run
- * existed, the medians of the rounds'); errors over both.
- */
-export interface ServerResult extends LoadResult {
-  peakRssMb: number;
-  /** The server's CPU time (all threads) per request answered, in microseconds. */
-  cpuMicrosPerRequest?: number;
-  rounds?: (LoadResult & { cpuMicrosPerRequest: number })[];
-  latencyRun?: LoadResult;
-}
-
-export interface SizeResult {
-  backend: 'sqlite' | 'postgres';
-  calls: number;
-  seed: Omit<SeedResult, 'apiKey' | 'sampleIds'>;
-  servers: Record<string, ServerResult>;
-  /** The median over rounds of diga-api's req/s over the reference's in the same round. */
-  ratioToLookup: number;
-  ratioToCeiling: number;
-  /** GET /v1/call/ on the largest SQLite store: by kind of page. */
-  listing?: Record<string, LoadResult>;
-}
+const settings: MeasureSettings = { connections, duration, warmup, rounds, unknownShare, dataDir, log };
 
 const results: SizeResult[] = [];
 for (const calls of sizes) results.push(await measureSqlite(calls, calls === sizes.at(-1)));
@@ -89,23 +70,29 @@ async function measureSqlite(calls: number, withListing: boolean): Promise<SizeR
     .get() as Buffer;
   warmGetTables(dbPath);
   warmPageCache([lookupPath]);
-  const result = await measure('sqlite', calls, seed, [
-    {
-      name: 'diga-api',
-      script: digaServer,
-      env: { DIGA_DATABASE_URL: dbPath, ...BENCH_SERVER_ENV },
-    },
-    {
-      name: 'lookup limit',
-      script: join(distDir, 'bench', 'reference', 'lookup.js'),
-      env: { BENCH_LOOKUP_DB: lookupPath, BENCH_KEY: seed.apiKey },
-    },
-    {
-      name: 'ceiling',
-      script: join(distDir, 'bench', 'reference', 'ceiling.js'),
-      env: { BENCH_BODY: sampleBody.toString() },
-    },
-  ]);
+  const result = await measure(
+    'sqlite',
+    calls,
+    seed,
+    [
+      {
+        name: 'diga-api',
+        script: digaServer,
+        env: { DIGA_DATABASE_URL: dbPath, ...BENCH_SERVER_ENV },
+      },
+      {
+        name: 'lookup limit',
+        script: join(distDir, 'bench', 'reference', 'lookup.js'),
+        env: { BENCH_LOOKUP_DB: lookupPath, BENCH_KEY: seed.apiKey },
+      },
+      {
+        name: 'ceiling',
+        script: join(distDir, 'bench', 'reference', 'ceiling.js'),
+        env: { BENCH_BODY: sampleBody.toString() },
+      },
+    ],
+    settings,
+  );
   if (withListing) result.listing = await measureListing(dbPath, calls, seed);
   return result;
 }
@@ -143,149 +130,26 @@ async function measureListing(dbPath: string, calls: number, seed: SeedResult): 
 }
 
 async function measurePostgres(adminUrl: string, calls: number): Promise<SizeResult> {
-  const name = `diga_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  try {
+  return withThrowawayDatabase(adminUrl, async (url) => {
     log(`PostgreSQL: seeding ${calls} calls through the ingestion path…`);
-    const seed = await seedStore(url.toString(), calls);
+    const seed = await seedStore(url, calls);
     logSeed(seed);
-    await buildPostgresLookupTable(url.toString());
-    return await measure('postgres', calls, seed, [
-      {
-        name: 'diga-api',
-        script: digaServer,
-        env: { DIGA_DATABASE_URL: url.toString(), ...BENCH_SERVER_ENV },
-      },
-      {
-        name: 'lookup limit',
-        script: join(distDir, 'bench', 'reference', 'pg-lookup.js'),
-        env: { BENCH_PG_URL: url.toString(), BENCH_KEY: seed.apiKey },
-      },
-    ]);
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
-async function measure(
-  backend: SizeResult['backend'],
-  calls: number,
-  seed: SeedResult,
-  servers: { name: string; script: string; env: NodeJS.ProcessEnv }[],
-): Promise<SizeResult> {
-  // A random choice of existing ids, and a share of ids that exist nowhere (which must stay as cheap).
-  const ids = [
-    ...seed.sampleIds,
-    ...Array.from({ length: Math.round(seed.sampleIds.length * unknownShare) }, () => randomUUID()),
-  ];
-  const idsFile = join(dataDir, `paths-${backend}-${calls}.json`);
-  writeFileSync(idsFile, JSON.stringify(ids.map((id) => `/v1/call/${id}`)));
-  // Every server runs for the whole measurement and they take turns, round by round (who goes
-  // first rotates), so the ratios compare figures taken minutes apart at most seconds apart: this
-  // machine's speed drifts by tens of percent from one minute to the next.
-  const running: RunningServer[] = [];
-  const perRound: Record<string, (LoadResult & { cpuMicrosPerRequest: number })[]> = {};
-  const latencyRun: Record<string, LoadResult> = {};
-  const peakRssMb: Record<string, number> = {};
-  try {
-    for (const [i, server] of servers.entries()) {
-      running.push(await startServer(server.name, server.script, 18_000 + i, server.env));
-      perRound[server.name] = [];
-    }
-    if (warmup > 0) for (const server of running) await runLoad(server.url, seed.apiKey, idsFile, connections, warmup);
-    for (let round = 0; round < rounds; round += 1) {
-      for (const server of [...running.slice(round % running.length), ...running.slice(0, round % running.length)]) {
-        const cpuBefore = server.cpuSeconds();
-        const load = await runLoad(server.url, seed.apiKey, idsFile, connections, duration / rounds);
-        const cpuMicrosPerRequest = ((server.cpuSeconds() - cpuBefore) * 1e6) / load.total;
-        perRound[server.name]?.push({ ...load, cpuMicrosPerRequest });
-      }
-    }
-    // Latency percentiles come from one uninterrupted run: a 2-second turn after seconds idle
-    // has a heavier tail (measured: p99 medians of 44–67 ms in turns against 14–38 ms in 10 s
-    // runs of the same server), and a server under steady load is what customers meet.
-    for (const server of running) {
-      latencyRun[server.name] = await runLoad(server.url, seed.apiKey, idsFile, connections, duration);
-    }
-  } finally {
-    for (const server of running) {
-      peakRssMb[server.name] = server.peakRssMb();
-      await server.stop();
-    }
-  }
-  const measured: SizeResult['servers'] = {};
-  for (const server of running) {
-    const mine = perRound[server.name] ?? [];
-    const steady = latencyRun[server.name] as LoadResult;
-    const summed = sumOfRounds(mine);
-    measured[server.name] = {
-      ...summed,
-      p50: steady.p50,
-      p99: steady.p99,
-      p99_9: steady.p99_9,
-      errors: summed.errors + steady.errors,
-      non2xx: summed.non2xx + steady.non2xx,
-      peakRssMb: peakRssMb[server.name] ?? NaN,
-      rounds: mine,
-      latencyRun: steady,
-    };
-    const s = measured[server.name] as ServerResult;
-    log(
-      `  ${server.name}: ${Math.round(s.requestsPerSecond)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms, p99.9 ${s.p99_9} ms, errors ${s.errors}, non-2xx ${s.non2xx}, ${s.cpuMicrosPerRequest?.toFixed(0)} µs CPU/request`,
+    await buildPostgresLookupTable(url);
+    return measure(
+      'postgres',
+      calls,
+      seed,
+      [
+        { name: 'diga-api', script: digaServer, env: { DIGA_DATABASE_URL: url, ...BENCH_SERVER_ENV } },
+        {
+          name: 'lookup limit',
+          script: join(distDir, 'bench', 'reference', 'pg-lookup.js'),
+          env: { BENCH_PG_URL: url, BENCH_KEY: seed.apiKey },
+        },
+      ],
+      settings,
     );
-  }
-  const ratio = (of: string, to: string) => {
-    const ours = perRound[of] ?? [];
-    const theirs = perRound[to];
-    if (theirs === undefined) return NaN;
-    return median(ours.map((r, i) => r.requestsPerSecond / (theirs[i]?.requestsPerSecond ?? NaN)));
-  };
-  const result: SizeResult = {
-    backend,
-    calls,
-    seed: {
-      calls: seed.calls,
-      events: seed.events,
-      seconds: seed.seconds,
-      eventsPerSecond: seed.eventsPerSecond,
-      bytesPerCall: seed.bytesPerCall,
-    },
-    servers: measured,
-    ratioToLookup: ratio('diga-api', 'lookup limit'),
-    ratioToCeiling: ratio('diga-api', 'ceiling'),
-  };
-  log(
-    `  diga-api / lookup limit = ${result.ratioToLookup.toFixed(2)}, / ceiling = ${result.ratioToCeiling.toFixed(2)}`,
-  );
-  return result;
-}
-
-/** Rounds summed: requests and CPU time over the whole time. */
-function sumOfRounds(
-  measured: (LoadResult & { cpuMicrosPerRequest: number })[],
-): Omit<LoadResult, 'p50' | 'p99' | 'p99_9'> & { cpuMicrosPerRequest: number } {
-  const total = measured.reduce((sum, r) => sum + r.total, 0);
-  return {
-    requestsPerSecond: total / measured.reduce((sum, r) => sum + r.total / r.requestsPerSecond, 0),
-    errors: measured.reduce((sum, r) => sum + r.errors, 0),
-    non2xx: measured.reduce((sum, r) => sum + r.non2xx, 0),
-    total,
-    generator: measured[0]?.generator ?? '',
-    cpuMicrosPerRequest: measured.reduce((sum, r) => sum + r.cpuMicrosPerRequest * r.total, 0) / total,
-  };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  });
 }
 
 function logSeed(seed: SeedResult): void {

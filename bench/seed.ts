@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { sql } from 'kysely';
 import { ingestEvents } from '../src/domain/calls/ingest.js';
 import { toCallView } from '../src/domain/calls/get-call.js';
@@ -123,5 +124,21 @@ export async function buildPostgresLookupTable(databaseUrl: string): Promise<voi
     }
   } finally {
     await store.close();
+  }
+}
+
+/** Runs `use` on a PostgreSQL database created for it on the server of `adminUrl`, then drops it. */
+export async function withThrowawayDatabase<T>(adminUrl: string, use: (url: string) => Promise<T>): Promise<T> {
+  const name = `diga_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    return await use(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
   }
 }

@@ -37,15 +37,16 @@ export const digaServer = join(distDir, 'src', 'main.js');
 const startScript = (
   JSON.parse(readFileSync(join(distDir, '..', 'package.json'), 'utf8')) as { scripts: { start: string } }
 ).scripts.start;
-const startFlags = startScript.split(/\s+/).filter((word) => word.startsWith('--'));
+/** The Node flags `npm start` gives the server. */
+export const startFlags = startScript.split(/\s+/).filter((word) => word.startsWith('--'));
 
 export async function startServer(
   name: string,
   script: string,
   port: number,
   env: NodeJS.ProcessEnv,
+  flags = script === digaServer ? startFlags : [],
 ): Promise<RunningServer> {
-  const flags = script === digaServer ? startFlags : [];
   const [command, ...args] = pinned(0, [process.execPath, ...flags, script]);
   const child = spawn(command as string, args, {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },

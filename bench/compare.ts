@@ -1,0 +1,137 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { measure, median, type MeasureSettings, type ServerToMeasure } from './measure.js';
+import { warmGetTables, warmPageCache } from './page-cache.js';
+import { buildLookupTable, buildPostgresLookupTable, seedStore, withThrowawayDatabase } from './seed.js';
+import { distDir, pinning, startFlags } from './servers.js';
+
+/**
+ * `npm run bench:compare -- [options] NAME=DIR …`: builds of diga-api side by side, in turns
+ * with the lookup limit, on one store seeded for the purpose. On these machines two full runs
+ * minutes apart can differ by a fifth, more than most changes are worth; servers taking turns
+ * seconds apart cannot drift apart that way. DIR is a checkout whose `dist` is built (this one
+ * is `.`); an older commit's, for instance:
+ *
+ *   git worktree add ../before HEAD~1 && ln -s "$PWD/node_modules" ../before/ && (cd ../before && npx tsc)
+ *   npm run bench:compare -- --calls 10000 --rounds 12 before=../before after=.
+ *
+ * The store is seeded by this build, so the builds compared must share its schema (an older
+ * build refuses a store with newer migrations). Options: --calls (10,000), --rounds (10),
+ * --turn (seconds per server per round, 3), --connections (50), --postgres (on a throwaway
+ * database on DIGA_BENCH_DATABASE_URL's server instead of a SQLite file). Prints, per build, the
+ * median over the rounds of its throughput over the lookup limit's and over the first build's,
+ * its CPU time per request, p99 and peak RSS.
+ */
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    calls: { type: 'string', default: '10000' },
+    rounds: { type: 'string', default: '10' },
+    turn: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+    postgres: { type: 'boolean', default: false },
+  },
+});
+const builds = positionals.map((spec) => {
+  const [name, dir] = spec.split('=', 2);
+  const script = join(resolve(dir ?? ''), 'dist', 'src', 'main.js');
+  if (!name || !dir || !existsSync(script))
+    throw new Error(`"${spec}": expected NAME=DIR with DIR/dist/src/main.js built`);
+  return { name, script };
+});
+if (builds.length === 0) throw new Error('name at least one build: NAME=DIR');
+
+const calls = Number(values.calls);
+const rounds = Number(values.rounds);
+const dataDir = join(distDir, '..', 'bench', '.data');
+mkdirSync(dataDir, { recursive: true });
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const settings: MeasureSettings = {
+  connections: Number(values.connections),
+  duration: rounds * Number(values.turn),
+  warmup: 3,
+  rounds,
+  unknownShare: 0.1,
+  dataDir,
+  log,
+};
+// As `npm run bench` runs the server: one key drives the load, so its limit is out of reach.
+const serverEnv = { LOG_LEVEL: 'info', DIGA_RATE_LIMIT_PER_SECOND: '10000000' };
+const servers = (databaseUrl: string): ServerToMeasure[] =>
+  builds.map(({ name, script }) => ({
+    name,
+    script,
+    env: { DIGA_DATABASE_URL: databaseUrl, ...serverEnv },
+    nodeFlags: startFlags,
+  }));
+
+log(`${builds.length} build(s) and the lookup limit, ${calls} calls, ${rounds} rounds; ${pinning}`);
+const result = values.postgres ? await onPostgres() : await onSqlite();
+const first = result.servers[builds[0]?.name ?? ''];
+const lookup = result.servers['lookup limit'];
+log('');
+log('build | / lookup limit | / first build | CPU µs per request | p99 ms | peak RSS MB');
+for (const { name } of builds) {
+  const mine = result.servers[name];
+  const over = (other: typeof mine) =>
+    median((mine?.rounds ?? []).map((r, i) => r.requestsPerSecond / (other?.rounds?.[i]?.requestsPerSecond ?? NaN)));
+  log(
+    `${name} | ${over(lookup).toFixed(3)} | ${over(first).toFixed(3)} | ${mine?.cpuMicrosPerRequest?.toFixed(1)} | ${mine?.p99} | ${mine?.peakRssMb.toFixed(0)}`,
+  );
+}
+log(
+  `lookup limit | 1 | | ${lookup?.cpuMicrosPerRequest?.toFixed(1)} | ${lookup?.p99} | ${lookup?.peakRssMb.toFixed(0)}`,
+);
+
+async function onSqlite() {
+  const dbPath = join(dataDir, `compare-${calls}.db`);
+  const lookupPath = join(dataDir, `compare-lookup-${calls}.db`);
+  const files = [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, lookupPath];
+  for (const file of files) rmSync(file, { force: true });
+  try {
+    const seed = await seedStore(dbPath, calls);
+    await buildLookupTable(dbPath, lookupPath);
+    warmGetTables(dbPath);
+    warmPageCache([lookupPath]);
+    return await measure(
+      'sqlite',
+      calls,
+      seed,
+      [
+        ...servers(dbPath),
+        {
+          name: 'lookup limit',
+          script: join(distDir, 'bench', 'reference', 'lookup.js'),
+          env: { BENCH_LOOKUP_DB: lookupPath, BENCH_KEY: seed.apiKey },
+        },
+      ],
+      settings,
+    );
+  } finally {
+    for (const file of files) rmSync(file, { force: true });
+  }
+}
+
+async function onPostgres() {
+  const adminUrl = process.env.DIGA_BENCH_DATABASE_URL?.trim();
+  if (!adminUrl) throw new Error('--postgres needs DIGA_BENCH_DATABASE_URL (an admin URL)');
+  return withThrowawayDatabase(adminUrl, async (url) => {
+    const seed = await seedStore(url, calls);
+    await buildPostgresLookupTable(url);
+    return measure(
+      'postgres',
+      calls,
+      seed,
+      [
+        ...servers(url),
+        {
+          name: 'lookup limit',
+          script: join(distDir, 'bench', 'reference', 'pg-lookup.js'),
+          env: { BENCH_PG_URL: url, BENCH_KEY: seed.apiKey },
+        },
+      ],
+      settings,
+    );
+  });
+}
