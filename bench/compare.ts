@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { measure, median, type MeasureSettings, type ServerToMeasure } from './measure.js';
+import { BENCH_SERVER_ENV, measure, median, type MeasureSettings, type ServerToMeasure } from './measure.js';
 import { warmGetTables, warmPageCache } from './page-cache.js';
 import { buildLookupTable, buildPostgresLookupTable, seedStore, withThrowawayDatabase } from './seed.js';
 import { distDir, pinning, startFlags } from './servers.js';
@@ -56,13 +56,11 @@ const settings: MeasureSettings = {
   dataDir,
   log,
 };
-// As `npm run bench` runs the server: one key drives the load, so its limit is out of reach.
-const serverEnv = { LOG_LEVEL: 'info', DIGA_RATE_LIMIT_PER_SECOND: '10000000' };
 const servers = (databaseUrl: string): ServerToMeasure[] =>
   builds.map(({ name, script }) => ({
     name,
     script,
-    env: { DIGA_DATABASE_URL: databaseUrl, ...serverEnv },
+    env: { DIGA_DATABASE_URL: databaseUrl, ...BENCH_SERVER_ENV },
     nodeFlags: startFlags,
   }));
 

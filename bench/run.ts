@@ -10,7 +10,7 @@ import {
   withThrowawayDatabase,
   type SeedResult,
 } from './seed.js';
-import { measure, type MeasureSettings, type SizeResult } from './measure.js';
+import { BENCH_SERVER_ENV, measure, type MeasureSettings, type SizeResult } from './measure.js';
 import { digaServer, distDir, pinning, runLoad, startServer, type LoadResult } from './servers.js';
 import { warmGetTables, warmPageCache } from './page-cache.js';
 import { pageOutScheme } from './page-out.js';
@@ -39,11 +39,6 @@ const duration = Number(values.duration);
 const warmup = Number(values.warmup);
 const rounds = Number(values.rounds);
 const unknownShare = Number(values['unknown-share']);
-/**
- * One key drives the whole load, so its rate limit is raised out of reach; the limiter still
- * runs on every request, so its cost is in the figures.
- */
-const BENCH_SERVER_ENV = { LOG_LEVEL: 'info', DIGA_RATE_LIMIT_PER_SECOND: '10000000' };
 
 const root = join(distDir, '..');
 const dataDir = join(root, 'bench', '.data');
