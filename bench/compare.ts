@@ -8,9 +8,10 @@ import { distDir, pinning, startFlags } from './servers.js';
 
 /**
  * `npm run bench:compare -- [options] NAME=DIR …`: builds of diga-api side by side, in turns
- * with the lookup limit, on one store seeded for the purpose. On these machines two full runs
- * minutes apart can differ by a fifth, more than most changes are worth; servers taking turns
- * seconds apart cannot drift apart that way. DIR is a checkout whose `dist` is built (this one
+ * with the lookup limit, on one store seeded for the purpose. These machines' speed drifts by up
+ * to a fifth within minutes, and two bench runs of one build measured 0.80 and 0.73 of the
+ * lookup limit 50 minutes apart: more than most changes are worth. Servers taking turns seconds
+ * apart cannot drift apart that way. DIR is a checkout whose `dist` is built (this one
  * is `.`); an older commit's, for instance:
  *
  *   git worktree add ../before HEAD~1 && ln -s "$PWD/node_modules" ../before/ && (cd ../before && npx tsc)
