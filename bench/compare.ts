@@ -1,9 +1,22 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BENCH_SERVER_ENV, measure, median, type MeasureSettings, type ServerToMeasure } from './measure.js';
+import {
+  BENCH_SERVER_ENV,
+  measure,
+  median,
+  type MeasureSettings,
+  type ServerToMeasure,
+  type SizeResult,
+} from './measure.js';
 import { warmGetTables, warmPageCache } from './page-cache.js';
-import { buildLookupTable, buildPostgresLookupTable, seedStore, withThrowawayDatabase } from './seed.js';
+import {
+  buildLookupTable,
+  buildPostgresLookupTable,
+  seedStore,
+  withThrowawayDatabase,
+  type SeedResult,
+} from './seed.js';
 import { distDir, pinning, startFlags } from './servers.js';
 
 /**
@@ -57,13 +70,27 @@ const settings: MeasureSettings = {
   dataDir,
   log,
 };
-const servers = (databaseUrl: string): ServerToMeasure[] =>
-  builds.map(({ name, script }) => ({
+
+/** Every build named, on `databaseUrl`, in turns with the backend's lookup limit. */
+function measureBuilds(
+  backend: SizeResult['backend'],
+  seed: SeedResult,
+  databaseUrl: string,
+  lookupEnv: NodeJS.ProcessEnv,
+) {
+  const lookupLimit: ServerToMeasure = {
+    name: 'lookup limit',
+    script: join(distDir, 'bench', 'reference', backend === 'sqlite' ? 'lookup.js' : 'pg-lookup.js'),
+    env: { ...lookupEnv, BENCH_KEY: seed.apiKey },
+  };
+  const diga = builds.map(({ name, script }): ServerToMeasure => ({
     name,
     script,
     env: { DIGA_DATABASE_URL: databaseUrl, ...BENCH_SERVER_ENV },
     nodeFlags: startFlags,
   }));
+  return measure(backend, calls, seed, [...diga, lookupLimit], settings);
+}
 
 log(`${builds.length} build(s) and the lookup limit, ${calls} calls, ${rounds} rounds; ${pinning}`);
 const result = values.postgres ? await onPostgres() : await onSqlite();
@@ -93,20 +120,7 @@ async function onSqlite() {
     await buildLookupTable(dbPath, lookupPath);
     warmGetTables(dbPath);
     warmPageCache([lookupPath]);
-    return await measure(
-      'sqlite',
-      calls,
-      seed,
-      [
-        ...servers(dbPath),
-        {
-          name: 'lookup limit',
-          script: join(distDir, 'bench', 'reference', 'lookup.js'),
-          env: { BENCH_LOOKUP_DB: lookupPath, BENCH_KEY: seed.apiKey },
-        },
-      ],
-      settings,
-    );
+    return await measureBuilds('sqlite', seed, dbPath, { BENCH_LOOKUP_DB: lookupPath });
   } finally {
     for (const file of files) rmSync(file, { force: true });
   }
@@ -118,19 +132,6 @@ async function onPostgres() {
   return withThrowawayDatabase(adminUrl, async (url) => {
     const seed = await seedStore(url, calls);
     await buildPostgresLookupTable(url);
-    return measure(
-      'postgres',
-      calls,
-      seed,
-      [
-        ...servers(url),
-        {
-          name: 'lookup limit',
-          script: join(distDir, 'bench', 'reference', 'pg-lookup.js'),
-          env: { BENCH_PG_URL: url, BENCH_KEY: seed.apiKey },
-        },
-      ],
-      settings,
-    );
+    return measureBuilds('postgres', seed, url, { BENCH_PG_URL: url });
   });
 }
