@@ -4,6 +4,7 @@ import { afterEach, beforeEach, test } from 'node:test';
 import { describeEachBackend } from './helpers/backends.js';
 import { buildTestApp, getCallAs, postEvents, type TestApp } from './helpers/app.js';
 import { callEvents } from './helpers/events.js';
+import type { RuntimeEvent } from '../src/domain/calls/event-schema.js';
 
 async function countRows(t: TestApp, table: 'call_events' | 'calls' | 'contacts' | 'call_messages'): Promise<number> {
   const row = await t.store.db
@@ -342,6 +343,63 @@ describeEachBackend('POST /internal/v1/events', (backend) => {
     assert.equal((await postEvents(t.app, t.runtimeToken, [second.created(69, { contact: x })])).statusCode, 200);
     const other = (await getCallAs(t.app, t.keyA, second.callId)).json();
     assert.equal(other.contact.created_date, '2026-11-20T10:01:09Z');
+  });
+  test('a call reported over batches is stored as when reported in one, a superseding call.created included', async () => {
+    // Two call.created events differ in one field (or none). The changed one comes first in
+    // delivery order (fold.ts): earlier, or at the same instant with the smaller event id. Sent
+    // last, in a later batch than the call's first events, it must leave the call's row as when
+    // everything arrives at once: a later batch sets only the columns that move on while the
+    // call.created ones stand (calls-repo.ts), and every column when they do not.
+    type CreatedData = Partial<Extract<RuntimeEvent, { type: 'call.created' }>['data']>;
+    const variations: [string, CreatedData, number][] = [
+      ['nothing', {}, 30],
+      ['type', { type: 'outbound' }, 30],
+      ['contact', { contact: { identifier: '+34600999201', contact_type: 'call' } }, 30],
+      ['agent_id', { agent_id: randomUUID() }, 30],
+      ['agent_version_id', { agent_version_id: randomUUID() }, 30],
+      ['phone_register_id', { phone_register_id: randomUUID() }, 30],
+      ['dynamic_variables', { dynamic_variables: { tier: 'gold' } }, 30],
+      ['created_date', {}, 29],
+    ];
+    const base: CreatedData = {
+      agent_id: null,
+      agent_version_id: null,
+      phone_register_id: null,
+      dynamic_variables: { tier: 'blue' },
+    };
+    const row = async (callId: string) => {
+      const {
+        id: _id,
+        updated_at: _updated,
+        ...rest
+      } = await t.store.db.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirstOrThrow();
+      return rest;
+    };
+    for (const [field, change, seconds] of variations) {
+      const pair = (call: ReturnType<typeof callEvents>) => {
+        const [winner, loser] = [call.created(seconds, { ...base, ...change }), call.created(30, base)];
+        return {
+          winner: { ...winner, event_id: `0${winner.event_id.slice(1)}` },
+          loser: { ...loser, event_id: `f${loser.event_id.slice(1)}` },
+        };
+      };
+      const [apart, together] = [callEvents(t.projectA), callEvents(t.projectA)];
+      const apartCreated = pair(apart);
+      await postEvents(t.app, t.runtimeToken, [apartCreated.loser, apart.answered(40)]);
+      await postEvents(t.app, t.runtimeToken, [apart.recording(50)]);
+      await postEvents(t.app, t.runtimeToken, [apartCreated.winner, apart.ended(90)]);
+      const togetherCreated = pair(together);
+      await postEvents(t.app, t.runtimeToken, [
+        togetherCreated.loser,
+        together.answered(40),
+        { ...together.recording(50), data: { recording_url: `https://recordings.example/${apart.callId}.mp3` } },
+        togetherCreated.winner,
+        together.ended(90),
+      ]);
+      assert.deepEqual(await row(apart.callId), await row(together.callId), field);
+      const view = (await getCallAs(t.app, t.keyA, apart.callId)).json();
+      assert.deepEqual(view, { ...(await getCallAs(t.app, t.keyA, together.callId)).json(), id: apart.callId }, field);
+    }
   });
   test('a call moving to another contact re-dates the old contact under its remaining calls', async () => {
     const x = { identifier: '+34600999101', contact_type: 'call' as const };

@@ -33,9 +33,46 @@ const upsertViewQuery = precompiled((db: Db, row: CallViewsTable) =>
     .onConflict((oc) => oc.column('id').doUpdateSet({ project_id: row.project_id, view: row.view })),
 );
 
-/** Writes a call and its stored view: every call has its row in call_views, written with it. */
-export async function upsertCall(db: Db, row: CallRow, view: string): Promise<void> {
-  await upsertCallQuery(db, withDbInstants(db, row, ['start_time', 'end_time', 'created_date', 'updated_at']));
+/** What a call's later events change: its call.created decides the rest, indexed columns among them. */
+const updateCallProgressQuery = precompiled((db: Db, row: CallRow) =>
+  db
+    .updateTable('calls')
+    .set({
+      status: row.status,
+      recording_url: row.recording_url,
+      start_time: row.start_time,
+      end_time: row.end_time,
+      duration: row.duration,
+      end_reason: row.end_reason,
+      updated_at: row.updated_at,
+      status_sequence: row.status_sequence,
+    })
+    .where('id', '=', row.id),
+);
+
+/** The columns only a call.created sets; every secondary index on `calls` but the status one is over them. */
+const CREATED_COLUMNS = [
+  'project_id',
+  'type',
+  'contact_id',
+  'agent_id',
+  'agent_version_id',
+  'phone_register_id',
+  'dynamic_variables',
+  'created_date',
+] as const satisfies readonly (keyof CallRow)[];
+
+/**
+ * Writes a call and its stored view: every call has its row in call_views, written with it.
+ * `stored` is the call's row as last written, if any. When its call.created columns stand, only
+ * the rest are set: SQLite rewrites an index entry for every column a statement assigns, changed
+ * or not, so the upsert's full SET cost five index pages more per call each time a later event
+ * moved it on (docs/BENCHMARKS.md, tenth session).
+ */
+export async function upsertCall(db: Db, row: CallRow, view: string, stored?: CallRow): Promise<void> {
+  const dbRow = withDbInstants(db, row, ['start_time', 'end_time', 'created_date', 'updated_at']);
+  const createdStands = stored !== undefined && CREATED_COLUMNS.every((column) => stored[column] === row[column]);
+  await (createdStands ? updateCallProgressQuery(db, dbRow) : upsertCallQuery(db, dbRow));
   await upsertViewQuery(db, { id: row.id, project_id: row.project_id, view });
 }
 
@@ -221,15 +258,12 @@ export async function countCallsInStatus(db: Db, projectId: string, statuses: st
   return Number(row.n);
 }
 
-const findCallStatusQuery = precompiled((db: Db, callId: string) =>
-  db.selectFrom('calls').select(['status', 'status_sequence', 'contact_id', 'created_date']).where('id', '=', callId),
+const findCallRowQuery = precompiled((db: Db, callId: string) =>
+  db.selectFrom('calls').selectAll().where('id', '=', callId),
 );
 
-/** A call's status, how many times it changed, its contact and its date, as last written. */
-export async function findCallStatus(
-  db: Db,
-  callId: string,
-): Promise<Pick<CallRow, 'status' | 'status_sequence' | 'contact_id' | 'created_date'> | undefined> {
-  const [row] = await findCallStatusQuery(db, callId);
+/** A call's row as last written, whatever its project. */
+export async function findCallRow(db: Db, callId: string): Promise<CallRow | undefined> {
+  const [row] = await findCallRowQuery(db, callId);
   return row;
 }

@@ -3,7 +3,7 @@ import type { Db } from '../../store/database.js';
 import { existingProjectIds } from '../../store/projects-repo.js';
 import { findCallOwners, findEventPayloads, insertEvents, lifecycleEventsOf } from '../../store/call-events-repo.js';
 import { redateContact, upsertContact } from '../../store/contacts-repo.js';
-import { findCallStatus, upsertCall, type CallRow } from '../../store/calls-repo.js';
+import { findCallRow, upsertCall, type CallRow } from '../../store/calls-repo.js';
 import { enqueueStatusChanged, statusSubscribers, type StatusSubscribers } from '../webhooks/status-events.js';
 import { insertMessages } from '../../store/messages-repo.js';
 import { lockCalls } from '../../store/locks.js';
@@ -162,7 +162,7 @@ async function refreshCall(trx: Db, callId: string, now: number, subscribers: St
   );
   // Every status the call reaches beyond the stored one (the first included) is counted and
   // announced to webhooks, in order: a whole lifecycle reported in one batch is three changes.
-  const previous = await findCallStatus(trx, state.id);
+  const previous = await findCallRow(trx, state.id);
   const reached = history.filter(
     (s) => previous === undefined || statusRank(s.status) > statusRank(previous.status as CallStatus),
   );
@@ -194,7 +194,7 @@ async function refreshCall(trx: Db, callId: string, now: number, subscribers: St
     contact_type: contact.contact_type,
     stored_recording: null,
   });
-  await upsertCall(trx, call, view);
+  await upsertCall(trx, call, view, previous);
   // This call is its contact's earliest sighting, so it may have moved the contact's date back:
   // the views of the contact's other calls show that date. It cannot have when the contact is
   // new (no other calls), or when this call was already stored under it with this date (a
