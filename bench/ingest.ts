@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RuntimeEvent } from '../src/domain/calls/event-schema.js';
 import { ingestEvents } from '../src/domain/calls/ingest.js';
-import { simulateCalls, type SimulatedCall } from '../src/demo/simulate-calls.js';
+import { simulateCalls, simulatedBatches, type SimulatedCall } from '../src/demo/simulate-calls.js';
 import { openStore } from '../src/store/database.js';
 import { median } from './measure.js';
 import { seedStore } from './seed.js';
@@ -36,17 +36,6 @@ const seeded = join(dataDir, `ingest-${calls}.db`);
 const copy = join(dataDir, `ingest-${calls}-copy.db`);
 const files = (path: string) => [path, `${path}-wal`, `${path}-shm`];
 const log = (line: string) => process.stdout.write(`${line}\n`);
-
-/** The whole lifecycle of each call in one batch, calls kept whole (simulatedBatches' grouping). */
-function wholeCalls(simulated: SimulatedCall[]): RuntimeEvent[][] {
-  const batches: RuntimeEvent[][] = [[]];
-  for (const { events } of simulated) {
-    const last = batches.at(-1) as RuntimeEvent[];
-    if (last.length > 0 && last.length + events.length > 500) batches.push([...events]);
-    else last.push(...events);
-  }
-  return batches;
-}
 
 /** 500 calls in progress at once, each reporting its k-th event in batch k. */
 function live(simulated: SimulatedCall[]): RuntimeEvent[][] {
@@ -90,8 +79,11 @@ try {
   const { id: projectId } = await projectStore.db.selectFrom('projects').select('id').executeTakeFirstOrThrow();
   await projectStore.close();
   // Another seed than the seeding's, so that these calls and events are new to the store.
-  const simulated = [...simulateCalls({ projectId, calls: more, seed: 4242 })];
-  const shapes = { 'whole calls': wholeCalls(simulated), live: live(simulated) };
+  const simulation = { projectId, calls: more, seed: 4242 };
+  const shapes = {
+    'whole calls': [...simulatedBatches(simulation, 500)].map((batch) => batch.events),
+    live: live([...simulateCalls(simulation)]),
+  };
   const results = new Map<string, { eventsPerSecond: number; bytesPerEvent: number }[]>();
   for (let round = 0; round < rounds; round += 1) {
     const order = Object.entries(shapes);
