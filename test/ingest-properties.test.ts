@@ -120,7 +120,12 @@ async function callAndTranscript(t: TestApp, callId: string): Promise<unknown> {
     .orderBy('created_date')
     .orderBy('id')
     .execute();
-  return { call, messages };
+  // The row behind the view and the list filters, but what differs by app or by delivery: each
+  // app has its own project, contact ids and times, and the status sequence counts the changes
+  // announced to webhooks, which depend on the batches (a batch announces each status it reaches).
+  const stored = await t.store.db.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirst();
+  const { project_id: _p, contact_id: _c, updated_at: _u, status_sequence: _s, ...row } = stored ?? {};
+  return { call, row, messages };
 }
 
 /**
