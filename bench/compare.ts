@@ -3,16 +3,16 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   BENCH_SERVER_ENV,
+  lookupLimit,
   measure,
   median,
   type MeasureSettings,
   type ServerToMeasure,
   type SizeResult,
 } from './measure.js';
-import { warmGetTables, warmPageCache } from './page-cache.js';
 import {
-  buildLookupTable,
   buildPostgresLookupTable,
+  seedSqliteWithLookup,
   seedStore,
   withThrowawayDatabase,
   type SeedResult,
@@ -78,18 +78,13 @@ function measureBuilds(
   databaseUrl: string,
   lookupEnv: NodeJS.ProcessEnv,
 ) {
-  const lookupLimit: ServerToMeasure = {
-    name: 'lookup limit',
-    script: join(distDir, 'bench', 'reference', backend === 'sqlite' ? 'lookup.js' : 'pg-lookup.js'),
-    env: { ...lookupEnv, BENCH_KEY: seed.apiKey },
-  };
   const diga = builds.map(({ name, script }): ServerToMeasure => ({
     name,
     script,
     env: { DIGA_DATABASE_URL: databaseUrl, ...BENCH_SERVER_ENV },
     nodeFlags: startFlags,
   }));
-  return measure(backend, calls, seed, [...diga, lookupLimit], settings);
+  return measure(backend, calls, seed, [...diga, lookupLimit(backend, seed.apiKey, lookupEnv)], settings);
 }
 
 log(`${builds.length} build(s) and the lookup limit, ${calls} calls, ${rounds} rounds; ${pinning}`);
@@ -114,12 +109,8 @@ async function onSqlite() {
   const dbPath = join(dataDir, `compare-${calls}.db`);
   const lookupPath = join(dataDir, `compare-lookup-${calls}.db`);
   const files = [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, lookupPath];
-  for (const file of files) rmSync(file, { force: true });
   try {
-    const seed = await seedStore(dbPath, calls);
-    await buildLookupTable(dbPath, lookupPath);
-    warmGetTables(dbPath);
-    warmPageCache([lookupPath]);
+    const seed = await seedSqliteWithLookup(dbPath, lookupPath, calls);
     return await measureBuilds('sqlite', seed, dbPath, { BENCH_LOOKUP_DB: lookupPath });
   } finally {
     for (const file of files) rmSync(file, { force: true });

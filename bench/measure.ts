@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SeedResult } from './seed.js';
-import { runLoad, startServer, type LoadResult, type RunningServer } from './servers.js';
+import { distDir, runLoad, startServer, type LoadResult, type RunningServer } from './servers.js';
 
 /**
  * diga-api's environment under the bench. One key drives the whole load, so its rate limit is
@@ -31,6 +31,16 @@ export interface ServerToMeasure {
   env: NodeJS.ProcessEnv;
   /** Node's flags for the script; by default `npm start`'s for this build's server, none otherwise. */
   nodeFlags?: string[];
+}
+
+/** The backend's lookup limit (bench/reference/), serving the seeded store's API key. */
+export function lookupLimit(backend: SizeResult['backend'], apiKey: string, env: NodeJS.ProcessEnv): ServerToMeasure {
+  const script = backend === 'sqlite' ? 'lookup.js' : 'pg-lookup.js';
+  return {
+    name: 'lookup limit',
+    script: join(distDir, 'bench', 'reference', script),
+    env: { ...env, BENCH_KEY: apiKey },
+  };
 }
 
 /**

@@ -1,18 +1,17 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import {
-  buildLookupTable,
   buildPostgresLookupTable,
+  seedSqliteWithLookup,
   seedStore,
   withThrowawayDatabase,
   type SeedResult,
 } from './seed.js';
-import { BENCH_SERVER_ENV, measure, type MeasureSettings, type SizeResult } from './measure.js';
+import { BENCH_SERVER_ENV, lookupLimit, measure, type MeasureSettings, type SizeResult } from './measure.js';
 import { digaServer, distDir, pinning, runLoad, startServer, type LoadResult } from './servers.js';
-import { warmGetTables, warmPageCache } from './page-cache.js';
 import { pageOutScheme } from './page-out.js';
 import { writeReport } from './report.js';
 
@@ -54,17 +53,13 @@ else log('PostgreSQL run skipped: DIGA_BENCH_DATABASE_URL is not set');
 async function measureSqlite(calls: number, withListing: boolean): Promise<SizeResult> {
   const dbPath = join(dataDir, `diga-${calls}.db`);
   const lookupPath = join(dataDir, `lookup-${calls}.db`);
-  for (const p of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, lookupPath]) rmSync(p, { force: true });
   log(`SQLite: seeding ${calls} calls through the ingestion path…`);
-  const seed = await seedStore(dbPath, calls);
+  const seed = await seedSqliteWithLookup(dbPath, lookupPath, calls);
   logSeed(seed);
-  await buildLookupTable(dbPath, lookupPath);
   const sampleBody = new Database(lookupPath, { readonly: true })
     .prepare('SELECT body FROM bodies LIMIT 1')
     .pluck()
     .get() as Buffer;
-  warmGetTables(dbPath);
-  warmPageCache([lookupPath]);
   const result = await measure(
     'sqlite',
     calls,
@@ -75,11 +70,7 @@ async function measureSqlite(calls: number, withListing: boolean): Promise<SizeR
         script: digaServer,
         env: { DIGA_DATABASE_URL: dbPath, ...BENCH_SERVER_ENV },
       },
-      {
-        name: 'lookup limit',
-        script: join(distDir, 'bench', 'reference', 'lookup.js'),
-        env: { BENCH_LOOKUP_DB: lookupPath, BENCH_KEY: seed.apiKey },
-      },
+      lookupLimit('sqlite', seed.apiKey, { BENCH_LOOKUP_DB: lookupPath }),
       {
         name: 'ceiling',
         script: join(distDir, 'bench', 'reference', 'ceiling.js'),
@@ -136,11 +127,7 @@ async function measurePostgres(adminUrl: string, calls: number): Promise<SizeRes
       seed,
       [
         { name: 'diga-api', script: digaServer, env: { DIGA_DATABASE_URL: url, ...BENCH_SERVER_ENV } },
-        {
-          name: 'lookup limit',
-          script: join(distDir, 'bench', 'reference', 'pg-lookup.js'),
-          env: { BENCH_PG_URL: url, BENCH_KEY: seed.apiKey },
-        },
+        lookupLimit('postgres', seed.apiKey, { BENCH_PG_URL: url }),
       ],
       settings,
     );

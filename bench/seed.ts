@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { sql } from 'kysely';
@@ -10,6 +10,7 @@ import { simulatedBatches } from '../src/demo/simulate-calls.js';
 import { selectCallsWithContact } from '../src/store/calls-repo.js';
 import { openStore } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
+import { warmGetTables, warmPageCache } from './page-cache.js';
 
 export interface SeedResult {
   calls: number;
@@ -66,6 +67,19 @@ function sqliteBytes(path: string): number {
     }
   };
   return size(path) + size(`${path}-wal`);
+}
+
+/**
+ * A fresh SQLite store of `calls` calls at `dbPath` (files there before are removed), the lookup
+ * limit's table of it at `lookupPath`, and what each server's GET reads warmed into the page cache.
+ */
+export async function seedSqliteWithLookup(dbPath: string, lookupPath: string, calls: number): Promise<SeedResult> {
+  for (const file of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, lookupPath]) rmSync(file, { force: true });
+  const seed = await seedStore(dbPath, calls);
+  await buildLookupTable(dbPath, lookupPath);
+  warmGetTables(dbPath);
+  warmPageCache([lookupPath]);
+  return seed;
 }
 
 /**
