@@ -108,6 +108,28 @@ describeEachBackend('POST /internal/v1/events', (backend) => {
     assert.equal((await getCallAs(t.app, t.keyA, call.callId)).json().status, 'completed');
   });
 
+  test("an event id is unique within its call: the same id on another call is that call's own event", async () => {
+    const call = callEvents(t.projectA);
+    const ended = call.ended(60, 'completed');
+    await postEvents(t.app, t.runtimeToken, [call.created(), ended]);
+    const other = callEvents(t.projectA);
+    const reused = { ...other.ended(30, 'failed', 'busy'), event_id: ended.event_id };
+    const response = await postEvents(t.app, t.runtimeToken, [other.created(), reused]);
+    assert.equal(response.statusCode, 200, response.body);
+    assert.deepEqual(
+      response.json().results.map((r: { status: string }) => r.status),
+      ['accepted', 'accepted'],
+    );
+    const replay = await postEvents(t.app, t.runtimeToken, [reused, ended]);
+    assert.deepEqual(
+      replay.json().results.map((r: { status: string }) => r.status),
+      ['duplicate', 'duplicate'],
+    );
+    const served = await getCallAs(t.app, t.keyA, other.callId);
+    assert.deepEqual([served.json().status, served.json().end_reason], ['failed', 'busy']);
+    assert.equal((await getCallAs(t.app, t.keyA, call.callId)).json().status, 'completed');
+  });
+
   test('an invalid event rejects the batch with a 422 naming each bad event by index and field', async () => {
     const good = callEvents(t.projectA);
     const bad = callEvents(t.projectA);

@@ -10,6 +10,7 @@ import { servedView } from '../src/domain/calls/call-views.js';
 import type { Store } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { migrationProvider } from '../src/store/migrations/index.js';
+import type { RuntimeEvent } from '../src/domain/calls/event-schema.js';
 import { describeEachBackend } from './helpers/backends.js';
 import { callEvents } from './helpers/events.js';
 import { openTestStore, type TestStore } from './helpers/test-store.js';
@@ -68,9 +69,12 @@ describeEachBackend('upgrading a store', (backend) => {
 describeEachBackend('upgrading a store to 0008 (views in their own table)', (backend) => {
   let testStore: TestStore;
   let store: Store;
+  let migrator: Migrator;
   before(async () => {
-    testStore = await openTestStore(backend, { file: true });
+    testStore = await openTestStore(backend, { file: true, migrate: false });
     store = testStore.store;
+    migrator = new Migrator({ db: store.db, provider: migrationProvider });
+    assert.equal((await migrator.migrateTo('0008-views-table')).error, undefined);
   });
   after(() => testStore.close());
 
@@ -96,7 +100,12 @@ describeEachBackend('upgrading a store to 0008 (views in their own table)', (bac
     await undo0008();
     // The last call as stored before views existed (0006): no view.
     await sql`UPDATE calls SET view = NULL WHERE id = ${calls[2]!.callId}`.execute(store.db);
-    assert.deepEqual((await migrateToLatest(store.db)).applied, ['0008-views-table']);
+    const { error, results } = await migrator.migrateTo('0008-views-table');
+    assert.equal(error, undefined);
+    assert.deepEqual(
+      results?.map((r) => r.migrationName),
+      ['0008-views-table'],
+    );
 
     const columns =
       backend === 'postgres'
@@ -117,5 +126,53 @@ describeEachBackend('upgrading a store to 0008 (views in their own table)', (bac
     const after = await served();
     assert.ok(after.every((view) => JSON.parse(view).status === 'completed'));
     assert.equal((await findCallView(store.db, projectId, calls[2]!.callId))?.view, after[2]);
+  });
+});
+
+describeEachBackend('upgrading a store to 0009 (events keyed by call)', (backend) => {
+  let testStore: TestStore;
+  let store: Store;
+  before(async () => {
+    testStore = await openTestStore(backend, { file: true, migrate: false });
+    store = testStore.store;
+  });
+  after(() => testStore.close());
+
+  const storedEvents = async () =>
+    (
+      await sql<{ call_id: string; event_id: string; payload: string }>`
+        SELECT call_id, event_id, payload FROM call_events ORDER BY call_id, event_id
+      `.execute(store.db)
+    ).rows;
+
+  test('every event is kept, replays are still found, and ingestion goes on', async () => {
+    const migrator = new Migrator({ db: store.db, provider: migrationProvider });
+    assert.equal((await migrator.migrateTo('0008-views-table')).error, undefined);
+    const projectId = (await createProject(store.db, 'Before the upgrade')).id;
+    const calls = [0, 1].map(() => callEvents(projectId));
+    const sent = calls.map((call) => [call.created(0), call.answered(4), call.message(6, 'user', 'Hola')]);
+    for (const events of sent) await ingestEvents(store.db, events);
+    const before = await storedEvents();
+    const served = async () =>
+      Promise.all(calls.map(async (c) => servedView((await findCall(store.db, projectId, c.callId))!)));
+    const views = await served();
+
+    assert.deepEqual((await migrateToLatest(store.db)).applied, ['0009-events-keyed-by-call']);
+
+    assert.deepEqual(await storedEvents(), before, 'every event kept as stored');
+    const [first, second] = sent as [RuntimeEvent[], RuntimeEvent[]];
+    const replay = await ingestEvents(store.db, [...first, ...second]);
+    assert.ok(replay.results.every((r) => r.status === 'duplicate'));
+    await assert.rejects(
+      ingestEvents(store.db, [{ ...first[1]!, occurred_at: '2026-11-20T10:00:09Z' }]),
+      (error: Error & { errorCode?: string }) => error.errorCode === 'EVENT_ID_CONFLICT',
+    );
+    assert.deepEqual(await served(), views, 'nothing of the rejected batch applied');
+    const ended = await ingestEvents(store.db, [calls[0]!.ended(65)]);
+    assert.deepEqual(
+      ended.results.map((r) => r.status),
+      ['accepted'],
+    );
+    assert.equal(JSON.parse((await served())[0]!).status, 'completed');
   });
 });

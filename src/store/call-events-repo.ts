@@ -6,16 +6,30 @@ import { precompiled } from './precompiled.js';
 
 export type CallEventRow = CallEventsTable;
 
-/** Stored payloads of the events among `eventIds` that are already recorded. */
-export async function findEventPayloads(db: Db, eventIds: string[]): Promise<Map<string, string>> {
+/** Where an event is recorded: its id is unique within its call (migration 0009). */
+export function eventKey(callId: string, eventId: string): string {
+  return `${callId} ${eventId}`;
+}
+
+/** Stored payloads of those of the given events that are recorded, by eventKey. */
+export async function findEventPayloads(
+  db: Db,
+  events: { callId: string; eventId: string }[],
+): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  for (const ids of chunks(eventIds)) {
+  for (const part of chunks(events)) {
     const rows = await db
       .selectFrom('call_events')
-      .select(['event_id', 'payload'])
-      .where('event_id', 'in', ids)
+      .select(['call_id', 'event_id', 'payload'])
+      .where((eb) =>
+        eb(
+          eb.refTuple('call_id', 'event_id'),
+          'in',
+          part.map((e) => eb.tuple(e.callId, e.eventId)),
+        ),
+      )
       .execute();
-    for (const row of rows) found.set(row.event_id, row.payload);
+    for (const row of rows) found.set(eventKey(row.call_id, row.event_id), row.payload);
   }
   return found;
 }
@@ -54,16 +68,28 @@ export async function lifecycleEventsOf(db: Db, callId: string): Promise<Pick<Ca
 }
 
 /** Every stored event of the given calls: what a deletion scrubs. */
-export async function eventsOfCalls(db: Db, callIds: string[]): Promise<Pick<CallEventRow, 'event_id' | 'payload'>[]> {
-  const rows: Pick<CallEventRow, 'event_id' | 'payload'>[] = [];
+export async function eventsOfCalls(
+  db: Db,
+  callIds: string[],
+): Promise<Pick<CallEventRow, 'call_id' | 'event_id' | 'payload'>[]> {
+  const rows: Pick<CallEventRow, 'call_id' | 'event_id' | 'payload'>[] = [];
   for (const ids of chunks(callIds)) {
     rows.push(
-      ...(await db.selectFrom('call_events').select(['event_id', 'payload']).where('call_id', 'in', ids).execute()),
+      ...(await db
+        .selectFrom('call_events')
+        .select(['call_id', 'event_id', 'payload'])
+        .where('call_id', 'in', ids)
+        .execute()),
     );
   }
   return rows;
 }
 
-export async function replacePayload(db: Db, eventId: string, payload: string): Promise<void> {
-  await db.updateTable('call_events').set({ payload }).where('event_id', '=', eventId).execute();
+export async function replacePayload(db: Db, callId: string, eventId: string, payload: string): Promise<void> {
+  await db
+    .updateTable('call_events')
+    .set({ payload })
+    .where('call_id', '=', callId)
+    .where('event_id', '=', eventId)
+    .execute();
 }

@@ -34,7 +34,7 @@ export async function bulkDeleteCalls(db: Db, blobs: BlobStore, projectId: strin
       await deleteCalls(trx, ended);
       await insertDeletedCalls(trx, projectId, ended, nowMicros());
       for (const event of await eventsOfCalls(trx, ended)) {
-        await replacePayload(trx, event.event_id, scrubbedPayload(event.payload));
+        await replacePayload(trx, event.call_id, event.event_id, scrubbedPayload(event.payload));
       }
       return { deleted: ended.length, blobKeys: keys };
     }),

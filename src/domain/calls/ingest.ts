@@ -1,7 +1,13 @@
 import { errors, RequestValidationError, type ValidationIssue } from '../../errors.js';
 import type { Db } from '../../store/database.js';
 import { existingProjectIds } from '../../store/projects-repo.js';
-import { findCallOwners, findEventPayloads, insertEvents, lifecycleEventsOf } from '../../store/call-events-repo.js';
+import {
+  eventKey,
+  findCallOwners,
+  findEventPayloads,
+  insertEvents,
+  lifecycleEventsOf,
+} from '../../store/call-events-repo.js';
 import { redateContact, upsertContact } from '../../store/contacts-repo.js';
 import { findCallRow, upsertCall, type CallRow } from '../../store/calls-repo.js';
 import { enqueueStatusChanged, statusSubscribers, type StatusSubscribers } from '../webhooks/status-events.js';
@@ -28,8 +34,9 @@ export interface IngestResult {
 
 /**
  * Records a batch of runtime events and brings the calls they touch up to date, all in one
- * transaction: the batch is applied whole or not at all. A replayed event (same event_id and
- * content) is a no-op; the same event_id with other content rejects the batch. Events about a
+ * transaction: the batch is applied whole or not at all. A replayed event (same call, event_id
+ * and content) is a no-op; the same event_id with other content for the same call rejects the
+ * batch (an event id is unique within its call). Events about a
  * call the customer deleted are acknowledged as `discarded` and not stored. Each touched
  * call is re-folded from its full event set, so its state never depends on arrival order; the
  * calls are locked first, so concurrent batches for one call (other processes) apply in turn.
@@ -46,22 +53,20 @@ export async function recordEvents(trx: Db, events: CallEvent[]): Promise<Ingest
   await assertBatchConsistent(trx, events);
   const deleted = await findDeletedCalls(trx, [...new Set(events.map((e) => e.callId))]);
 
-  const stored = await findEventPayloads(
-    trx,
-    events.map((e) => e.eventId),
-  );
+  const stored = await findEventPayloads(trx, events);
   const seenInBatch = new Map<string, string>();
   const fresh: CallEvent[] = [];
   const freshPayloads: string[] = [];
   const statuses = events.map((event, index): EventOutcome => {
     if (deleted.has(event.callId)) return 'discarded';
     const payload = payloads[index] as string;
-    const earlier = stored.get(event.eventId) ?? seenInBatch.get(event.eventId);
+    const key = eventKey(event.callId, event.eventId);
+    const earlier = stored.get(key) ?? seenInBatch.get(key);
     if (earlier !== undefined) {
       if (!sameEventContent(earlier, payload)) throw errors.eventConflict(event.eventId, index);
       return 'duplicate';
     }
-    seenInBatch.set(event.eventId, payload);
+    seenInBatch.set(key, payload);
     fresh.push(event);
     freshPayloads.push(payload);
     return 'accepted';

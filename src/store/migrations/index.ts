@@ -7,6 +7,7 @@ import * as outboundCalls from './0005-outbound-calls.js';
 import * as callViews from './0006-call-views.js';
 import * as messagesByCall from './0007-messages-by-call.js';
 import * as viewsTable from './0008-views-table.js';
+import * as eventsKeyedByCall from './0009-events-keyed-by-call.js';
 
 /** Every migration, numbered and forward-only. Add new ones at the end; never edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '0006-call-views': callViews,
   '0007-messages-by-call': messagesByCall,
   '0008-views-table': viewsTable,
+  '0009-events-keyed-by-call': eventsKeyedByCall,
 };
 
 export const migrationProvider: MigrationProvider = {

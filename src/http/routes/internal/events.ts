@@ -33,14 +33,14 @@ export const ingestEventsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (ap
         tags: ['Internal: voice runtime'],
         summary: 'Report call events',
         description:
-          'Records 1 to 1000 call events in one transaction, answered only after commit. A batch with any invalid event is rejected whole (422, naming each bad event by index and field). Replaying an event is a no-op reported as `duplicate`; events about a call the customer deleted are acknowledged as `discarded` and not stored; the same `event_id` with other content is a 409. Events may arrive in any order: a call shows the state that in-order delivery gives, and is visible once its `call.created` has arrived.',
+          'Records 1 to 1000 call events in one transaction, answered only after commit. A batch with any invalid event is rejected whole (422, naming each bad event by index and field). Replaying an event is a no-op reported as `duplicate`; events about a call the customer deleted are acknowledged as `discarded` and not stored; the same `event_id` with other content for the same call is a 409 (an event id is unique within its call). Events may arrive in any order: a call shows the state that in-order delivery gives, and is visible once its `call.created` has arrived.',
         operationId: 'ingest_events_internal_v1_events_post',
         security: [{ RuntimeToken: [] }],
         body: EventBatchSchema,
         response: {
           200: IngestResultSchema,
           401: errorResponse('Invalid or missing runtime token'),
-          409: errorResponse('An event_id was already recorded with different content'),
+          409: errorResponse('An event_id was already recorded for its call with different content'),
           413: errorResponse('Request body is too large'),
           422: validationErrorResponse,
           500: errorResponse('Internal Server Error'),
