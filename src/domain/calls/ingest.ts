@@ -36,10 +36,10 @@ export interface IngestResult {
  * Records a batch of runtime events and brings the calls they touch up to date, all in one
  * transaction: the batch is applied whole or not at all. A replayed event (same call, event_id
  * and content) is a no-op; the same event_id with other content for the same call rejects the
- * batch (an event id is unique within its call). Events about a
- * call the customer deleted are acknowledged as `discarded` and not stored. Each touched
- * call is re-folded from its full event set, so its state never depends on arrival order; the
- * calls are locked first, so concurrent batches for one call (other processes) apply in turn.
+ * batch (an event id is unique within its call). Events about a call the customer deleted are
+ * acknowledged as `discarded` and not stored. Each touched call is re-folded from its full event
+ * set, so its state never depends on arrival order; the calls are locked first, so concurrent
+ * batches for one call (other processes) apply in turn.
  */
 export async function ingestEvents(db: Db, batch: readonly RuntimeEvent[]): Promise<IngestResult> {
   const events = batch.map(canonicalEvent);
