@@ -7,7 +7,7 @@ import { columnTypes } from './column-types.js';
  * `event_id` alone and the index by (call_id, type). A replay names its call, so it is found
  * under it; everything else reads a call's events. The key on random event ids alone cost a
  * page write per event in every ingestion commit, a third of what a batch wrote: with it gone,
- * 31 % fewer bytes written per event and 29 % more events/s at 100,000 calls
+ * about 31 % fewer bytes written per event, and 23–29 % more events/s seeding 100,000 calls
  * (docs/BENCHMARKS.md, eleventh session). An event id is now unique within its call, as a
  * message's already was. SQLite cannot change a primary key in place, so the table is rebuilt.
  */
