@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import type { Db } from './database.js';
 import { chunks } from './chunks.js';
-import { withDbInstants } from './dialect.js';
+import { dialectOf, withDbInstants } from './dialect.js';
 import type { CallEventsTable } from './schema.js';
 import { precompiled } from './precompiled.js';
 
@@ -22,11 +23,16 @@ export async function findEventPayloads(
       .selectFrom('call_events')
       .select(['call_id', 'event_id', 'payload'])
       .where((eb) =>
-        eb(
-          eb.refTuple('call_id', 'event_id'),
-          'in',
-          part.map((e) => eb.tuple(e.callId, e.eventId)),
-        ),
+        // The pairs as a list on SQLite (a search of the key per pair). PostgreSQL plans such a
+        // list as an OR of one index scan per pair: 12 ms of planning and 68 of execution for
+        // 500 pairs, against 1.6 and 3.9 for the same pairs as two arrays joined to the key.
+        dialectOf(db) === 'postgres'
+          ? sql<boolean>`(call_id, event_id) IN (SELECT * FROM unnest(${part.map((e) => e.callId)}::uuid[], ${part.map((e) => e.eventId)}::uuid[]))`
+          : eb(
+              eb.refTuple('call_id', 'event_id'),
+              'in',
+              part.map((e) => eb.tuple(e.callId, e.eventId)),
+            ),
       )
       .execute();
     for (const row of rows) found.set(eventKey(row.call_id, row.event_id), row.payload);
