@@ -159,7 +159,7 @@ export async function measure(
   };
   if (perRound['diga-api'] !== undefined) {
     log(
-      `  diga-api / lookup limit = ${result.ratioToLookup.toFixed(2)}, / ceiling = ${result.ratioToCeiling.toFixed(2)}`,
+      `  diga-api / lookup limit = ${result.ratioToLookup.toFixed(3)}, / ceiling = ${result.ratioToCeiling.toFixed(3)}`,
     );
   }
   return result;
