@@ -11,7 +11,7 @@ import type { Store } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { migrationProvider } from '../src/store/migrations/index.js';
 import type { RuntimeEvent } from '../src/domain/calls/event-schema.js';
-import { describeEachBackend } from './helpers/backends.js';
+import { describeEachBackend, type BackendName } from './helpers/backends.js';
 import { callEvents } from './helpers/events.js';
 import { openTestStore, type TestStore } from './helpers/test-store.js';
 
@@ -22,13 +22,8 @@ import { openTestStore, type TestStore } from './helpers/test-store.js';
  * undoing a migration by hand (its exact inverse, in the test).
  */
 describeEachBackend('upgrading a store', (backend) => {
-  let testStore: TestStore;
   let store: Store;
-  before(async () => {
-    testStore = await openTestStore(backend, { file: true, migrate: false });
-    store = testStore.store;
-  });
-  after(() => testStore.close());
+  withUnmigratedStore(backend, (opened) => (store = opened));
 
   test('0007 (messages keyed by call) keeps every message, in spoken order, and ingestion goes on', async () => {
     const migrator = new Migrator({ db: store.db, provider: migrationProvider });
@@ -67,16 +62,13 @@ describeEachBackend('upgrading a store', (backend) => {
 });
 
 describeEachBackend('upgrading a store to 0008 (views in their own table)', (backend) => {
-  let testStore: TestStore;
   let store: Store;
   let migrator: Migrator;
+  withUnmigratedStore(backend, (opened) => (store = opened));
   before(async () => {
-    testStore = await openTestStore(backend, { file: true, migrate: false });
-    store = testStore.store;
     migrator = new Migrator({ db: store.db, provider: migrationProvider });
     assert.equal((await migrator.migrateTo('0008-views-table')).error, undefined);
   });
-  after(() => testStore.close());
 
   /** The store as 0007 left it: each view back in its call's row, no call_views. */
   async function undo0008(): Promise<void> {
@@ -130,13 +122,8 @@ describeEachBackend('upgrading a store to 0008 (views in their own table)', (bac
 });
 
 describeEachBackend('upgrading a store to 0009 (events keyed by call)', (backend) => {
-  let testStore: TestStore;
   let store: Store;
-  before(async () => {
-    testStore = await openTestStore(backend, { file: true, migrate: false });
-    store = testStore.store;
-  });
-  after(() => testStore.close());
+  withUnmigratedStore(backend, (opened) => (store = opened));
 
   const storedEvents = async () =>
     (
@@ -176,3 +163,13 @@ describeEachBackend('upgrading a store to 0009 (events keyed by call)', (backend
     assert.equal(JSON.parse((await served())[0]!).status, 'completed');
   });
 });
+
+/** Gives the suite a file store with no migration run, opened before its tests and closed after them. */
+function withUnmigratedStore(backend: BackendName, use: (store: Store) => void): void {
+  let testStore: TestStore;
+  before(async () => {
+    testStore = await openTestStore(backend, { file: true, migrate: false });
+    use(testStore.store);
+  });
+  after(() => testStore.close());
+}
