@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { RuntimeEvent } from '../src/domain/calls/event-schema.js';
+import type { RuntimeEvent } from '../src/contract/events.js';
 import { ingestEvents } from '../src/domain/calls/ingest.js';
 import { simulateCalls, simulatedBatches, type SimulatedCall } from '../src/demo/simulate-calls.js';
 import { openStore } from '../src/store/database.js';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { listCalls, type CallFilters } from '../src/domain/calls/list-calls.js';
-import type { PageRequest } from '../src/domain/pagination.js';
-import { createProject } from '../src/domain/projects.js';
+import type { PageRequest } from '../src/kernel/pagination.js';
+import { createProject } from '../src/domain/projects/projects.js';
 import { openStore } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { RateLimitPolicies } from './rate-limits/rate-limits.js';
+import type { RateLimitPolicies } from './domain/rate-limits/rate-limits.js';
 import type { DialingOptions } from './domain/dialing/settings.js';
 
 /**

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { DirectoryBlobStore } from './blobs/directory-store.js';
+import { DirectoryBlobStore } from './store/blobs/directory-store.js';
 import type { Config } from './config.js';
-import { bootstrapEmptyStore, type Bootstrap } from './domain/projects.js';
-import { useSecretPepper } from './domain/secrets.js';
+import { bootstrapEmptyStore, type Bootstrap } from './domain/projects/projects.js';
+import { useSecretPepper } from './domain/api-keys/secrets.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest, pendingMigrations } from './store/migrate.js';
-import { RateLimits } from './rate-limits/rate-limits.js';
-import { stdoutLog } from './lib/turn-buffered-stream.js';
+import { RateLimits } from './domain/rate-limits/rate-limits.js';
+import { stdoutLog } from './kernel/turn-buffered-stream.js';
 
 export interface RunningServer {
   app: FastifyInstance;

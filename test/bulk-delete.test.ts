@@ -6,7 +6,7 @@ import { describeEachBackend } from './helpers/backends.js';
 import { buildTestApp, getCallAs, postEvents, type TestApp, uploadRecording } from './helpers/app.js';
 import { assertMatchesReference } from './helpers/contract.js';
 import { callEvents } from './helpers/events.js';
-import type { RuntimeEvent } from '../src/domain/calls/event-schema.js';
+import type { RuntimeEvent } from '../src/contract/events.js';
 import { toneWav } from '../src/demo/wav.js';
 
 describeEachBackend('POST /v1/call/bulk-delete', (backend) => {

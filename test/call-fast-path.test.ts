@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { buildApp } from '../src/app.js';
-import { RateLimits, type RateLimitPolicies } from '../src/rate-limits/rate-limits.js';
+import { RateLimits, type RateLimitPolicies } from '../src/domain/rate-limits/rate-limits.js';
 import { buildTestApp, postEvents, type TestApp, uploadRecording } from './helpers/app.js';
 import { callEvents } from './helpers/events.js';
 import { describeEachBackend } from './helpers/backends.js';

@@ -6,7 +6,7 @@ import { describeEachBackend } from './helpers/backends.js';
 import { buildTestApp, postEvents, type TestApp } from './helpers/app.js';
 import { assertMatchesReference } from './helpers/contract.js';
 import { callEvents } from './helpers/events.js';
-import type { RuntimeEvent } from '../src/domain/calls/event-schema.js';
+import type { RuntimeEvent } from '../src/contract/events.js';
 
 describeEachBackend('GET /v1/call/{id}/message (transcript)', (backend) => {
   let t: TestApp;

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildApp } from '../src/app.js';
-import { DirectoryBlobStore } from '../src/blobs/directory-store.js';
+import { DirectoryBlobStore } from '../src/store/blobs/directory-store.js';
 import { openStore } from '../src/store/database.js';
 import { migrations } from '../src/store/migrations/index.js';
 import { runCli, tempDir } from './helpers/processes.js';

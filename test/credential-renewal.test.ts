@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CredentialCache } from '../src/domain/credential-cache.js';
-import { authenticateApiKey, cachedApiKey, createApiKey } from '../src/domain/credentials.js';
-import { createProject } from '../src/domain/projects.js';
+import { CredentialCache } from '../src/domain/api-keys/credential-cache.js';
+import { authenticateApiKey, cachedApiKey, createApiKey } from '../src/domain/api-keys/credentials.js';
+import { createProject } from '../src/domain/projects/projects.js';
 import { revokeApiKey } from '../src/store/credentials-repo.js';
 import { describeEachBackend } from './helpers/backends.js';
 import { openTestStore, type TestStore } from './helpers/test-store.js';

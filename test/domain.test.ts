@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { canonicalUuid, parseUuid } from '../src/domain/uuid.js';
-import { formatInstant, parseInstant } from '../src/domain/time.js';
-import { CredentialCache } from '../src/domain/credential-cache.js';
+import { canonicalUuid, parseUuid } from '../src/kernel/uuid.js';
+import { formatInstant, parseInstant } from '../src/kernel/time.js';
+import { CredentialCache } from '../src/domain/api-keys/credential-cache.js';
 
 describe('pydantic-compatible UUID parsing', () => {
   test('accepts every form the uuid crate does, in any case', () => {

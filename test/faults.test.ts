@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import type { RuntimeEvent } from '../src/domain/calls/event-schema.js';
+import type { RuntimeEvent } from '../src/contract/events.js';
 import { callEvents } from './helpers/events.js';
 import { getCallFrom, postEventsTo, request } from './helpers/http.js';
 import { startServerProcess, tempDir, type ServerProcess } from './helpers/processes.js';

@@ -5,9 +5,9 @@ import { sql } from 'kysely';
 import { describeEachBackend } from './helpers/backends.js';
 import { buildTestApp, getCallAs, postEvents, type TestApp } from './helpers/app.js';
 import { callEvents } from './helpers/events.js';
-import { revokeApiKey } from '../src/domain/credentials.js';
+import { revokeApiKey } from '../src/domain/api-keys/credentials.js';
 import { findApiKeyByHash } from '../src/store/credentials-repo.js';
-import { hashSecret } from '../src/domain/secrets.js';
+import { hashSecret } from '../src/domain/api-keys/secrets.js';
 
 describeEachBackend('GET /v1/call/{id}', (backend) => {
   let t: TestApp;

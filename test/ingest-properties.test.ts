@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
-import type { RuntimeEvent } from '../src/domain/calls/event-schema.js';
+import type { RuntimeEvent } from '../src/contract/events.js';
 import { renderCallView } from '../src/domain/calls/call-views.js';
 import { selectCallsWithContact, type CallWithContact } from '../src/store/calls-repo.js';
 import { describeEachBackend } from './helpers/backends.js';

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, test } from 'node:test';
 import { describeEachBackend } from './helpers/backends.js';
 import { buildTestApp, getCallAs, postEvents, type TestApp } from './helpers/app.js';
 import { callEvents } from './helpers/events.js';
-import type { RuntimeEvent } from '../src/domain/calls/event-schema.js';
+import type { RuntimeEvent } from '../src/contract/events.js';
 
 async function countRows(t: TestApp, table: 'call_events' | 'calls' | 'contacts' | 'call_messages'): Promise<number> {
   const row = await t.store.db

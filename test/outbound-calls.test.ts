@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { createProject } from '../src/domain/projects.js';
+import { createProject } from '../src/domain/projects/projects.js';
 import { updateDialSettings } from '../src/store/projects-repo.js';
 import { IDEMPOTENCY_WINDOW_MICROS } from '../src/domain/calls/place-call.js';
 import { dbInstant } from '../src/store/dialect.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { RuntimeEvent } from '../src/domain/calls/event-schema.js';
+import type { RuntimeEvent } from '../src/contract/events.js';
 import { migrations } from '../src/store/migrations/index.js';
 import { mulberry32, simulateCalls } from '../src/demo/simulate-calls.js';
 import { buildTestApp, getCallAs, postEvents } from './helpers/app.js';

@@ -3,7 +3,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { useSecretPepper } from '../src/domain/secrets.js';
+import { useSecretPepper } from '../src/domain/api-keys/secrets.js';
 import { buildTestApp } from './helpers/app.js';
 import { callEvents } from './helpers/events.js';
 import { request, type HttpResult } from './helpers/http.js';

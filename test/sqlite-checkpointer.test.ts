@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
-import { createProject } from '../src/domain/projects.js';
+import { createProject } from '../src/domain/projects/projects.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { openTestStore, type TestStore } from './helpers/test-store.js';
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { createProject } from '../src/domain/projects.js';
+import { createProject } from '../src/domain/projects/projects.js';
 import { findCallViewNow } from '../src/store/calls-repo.js';
 import { buildTestApp, getCallAs, postEvents, type TestApp } from './helpers/app.js';
 import { callEvents } from './helpers/events.js';

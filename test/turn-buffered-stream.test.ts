@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setImmediate as turnEnd } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
-import { TurnBufferedStream } from '../src/lib/turn-buffered-stream.js';
+import { TurnBufferedStream } from '../src/kernel/turn-buffered-stream.js';
 import { projectRoot } from './helpers/paths.js';
 import { startServerProcess, tempDir } from './helpers/processes.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { forbiddenAddress, urlProblem, vettedAddresses } from '../src/webhooks/url-policy.js';
+import { forbiddenAddress, urlProblem, vettedAddresses } from '../src/domain/webhooks/url-policy.js';
 
 const strict = { allowHttp: false, allowedHosts: new Set<string>() };
 

@@ -1,10 +1,10 @@
 import type { Config } from '../config.js';
-import { createApiKey, createRuntimeToken, revokeApiKey } from '../domain/credentials.js';
-import { isPermission, type Permission } from '../domain/permissions.js';
-import { bootstrapEmptyStore, createProject } from '../domain/projects.js';
-import { formatInstant, parseInstant } from '../domain/time.js';
-import { canonicalUuid } from '../domain/uuid.js';
-import { DirectoryBlobStore } from '../blobs/directory-store.js';
+import { createApiKey, createRuntimeToken, revokeApiKey } from '../domain/api-keys/credentials.js';
+import { isPermission, type Permission } from '../domain/api-keys/permissions.js';
+import { bootstrapEmptyStore, createProject } from '../domain/projects/projects.js';
+import { formatInstant, parseInstant } from '../kernel/time.js';
+import { canonicalUuid } from '../kernel/uuid.js';
+import { DirectoryBlobStore } from '../store/blobs/directory-store.js';
 import { fillDemo } from '../demo/fill-demo.js';
 import { serveUntilSignal } from '../server.js';
 import { openStore, type Store } from '../store/database.js';

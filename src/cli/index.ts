@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
-import { useSecretPepper } from '../domain/secrets.js';
+import { useSecretPepper } from '../domain/api-keys/secrets.js';
 import { commands, type CommandContext } from './commands.js';
 import { UsageError } from './usage-error.js';
 

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { BlobStore } from '../blobs/blob-store.js';
+import type { BlobStore } from '../store/blobs/blob-store.js';
 import { ingestEvents } from '../domain/calls/ingest.js';
 import { storeRecording } from '../domain/recordings/store-recording.js';
 import type { Db } from '../store/database.js';

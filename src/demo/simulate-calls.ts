@@ -1,5 +1,5 @@
-import type { RuntimeEvent } from '../domain/calls/event-schema.js';
-import { formatInstant } from '../domain/time.js';
+import type { RuntimeEvent } from '../contract/events.js';
+import { formatInstant } from '../kernel/time.js';
 
 /**
  * Realistic call traffic as a voice runtime would report it: Spanish E.164 callers (some of them

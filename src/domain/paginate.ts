@@ -1,7 +1,7 @@
 import type { SelectQueryBuilder } from 'kysely';
 import type { Db } from '../store/database.js';
 import { fetchWindow } from '../store/keyset.js';
-import { assertValidPageRequest, finishPage, positionOf, type Page, type PageRequest } from './pagination.js';
+import { assertValidPageRequest, finishPage, positionOf, type Page, type PageRequest } from '../kernel/pagination.js';
 
 /** A list endpoint's rows: what to page through, ordered by (created_date, id). */
 export interface Listing<DB, TB extends keyof DB, R> {

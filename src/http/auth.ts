@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
-import { errors } from '../errors.js';
-import { authenticateApiKey, authenticateRuntimeToken, cachedApiKey, type Principal } from '../domain/credentials.js';
-import { allows, type Permission } from '../domain/permissions.js';
+import { errors } from '../kernel/errors.js';
+import { authenticateApiKey, authenticateRuntimeToken, cachedApiKey, type Principal } from '../domain/api-keys/credentials.js';
+import { allows, type Permission } from '../domain/api-keys/permissions.js';
 import type { RouteDeps } from './route-deps.js';
 
 declare module 'fastify' {

@@ -1,8 +1,8 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
-import { cachedApiKey } from '../domain/credentials.js';
-import { allows } from '../domain/permissions.js';
-import { errors } from '../errors.js';
+import { cachedApiKey } from '../domain/api-keys/credentials.js';
+import { allows } from '../domain/api-keys/permissions.js';
+import { errors } from '../kernel/errors.js';
 import { servedStoredView } from '../domain/calls/call-views.js';
 import { findCallView, findCallViewNow, type StoredCallView } from '../store/calls-repo.js';
 import { accessLog } from './access-log.js';

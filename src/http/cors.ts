@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../kernel/errors.js';
 import { sendApiError } from './error-handler.js';
 
 const ALLOW_METHODS = 'GET, POST, PATCH, DELETE';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { errors } from '../errors.js';
+import { errors } from '../kernel/errors.js';
 
 /**
  * While the server shuts down, requests that still arrive on open keep-alive connections get a

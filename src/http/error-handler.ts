@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, errors, RequestValidationError, type ValidationIssue } from '../errors.js';
+import { ApiError, errors, RequestValidationError, type ValidationIssue } from '../kernel/errors.js';
 import { classifyStoreError, unavailableMessage } from '../store/failures.js';
 import { issuesFromAjv } from './validation.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../kernel/errors.js';
 
 export interface JsonLimits {
   /** Deepest nesting of objects and arrays. */

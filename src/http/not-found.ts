@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { errors } from '../errors.js';
+import { errors } from '../kernel/errors.js';
 import { sendApiError } from './error-handler.js';
 
 interface KnownRoute {

@@ -1,9 +1,9 @@
-import type { BlobStore } from '../blobs/blob-store.js';
-import type { CredentialCache } from '../domain/credential-cache.js';
+import type { BlobStore } from '../store/blobs/blob-store.js';
+import type { CredentialCache } from '../domain/api-keys/credential-cache.js';
 import type { RecordingLinks } from '../domain/recordings/links.js';
 import type { Db } from '../store/database.js';
 import type { WebhookTargets } from '../domain/webhooks/webhooks.js';
-import type { RateLimits } from '../rate-limits/rate-limits.js';
+import type { RateLimits } from '../domain/rate-limits/rate-limits.js';
 import type { DialSignal } from '../domain/dialing/dial-jobs.js';
 import type { DialingOptions } from '../domain/dialing/settings.js';
 

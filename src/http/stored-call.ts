@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { servedStoredView } from '../domain/calls/call-views.js';
 import { getCall } from '../domain/calls/get-call.js';
-import { errors } from '../errors.js';
+import { errors } from '../kernel/errors.js';
 import { findCallView } from '../store/calls-repo.js';
 import { recordingUrlsFor } from './recording-urls.js';
 import type { RouteDeps } from './route-deps.js';

@@ -1,9 +1,9 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
-import { RequestValidationError, type ValidationIssue } from '../errors.js';
-import { parseUuid } from '../domain/uuid.js';
-import { parseInstant } from '../domain/time.js';
+import { RequestValidationError, type ValidationIssue } from '../kernel/errors.js';
+import { parseUuid } from '../kernel/uuid.js';
+import { parseInstant } from '../kernel/time.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 

@@ -1,4 +1,4 @@
-import type { RuntimeEvent } from '../domain/calls/event-schema.js';
+import type { RuntimeEvent } from '../contract/events.js';
 import { CITIES, FIRST_NAMES, LAST_NAMES, LINES, pick } from '../demo/simulate-calls.js';
 
 type EventBody = Omit<RuntimeEvent, 'event_id' | 'project_id' | 'call_id' | 'occurred_at'>;

@@ -1,4 +1,4 @@
-import type { RuntimeEvent } from '../domain/calls/event-schema.js';
+import type { RuntimeEvent } from '../contract/events.js';
 import type { ClaimedJob } from '../domain/dialing/dial-jobs.js';
 import type { InboundRoute } from '../domain/dialing/inbound-route.js';
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { toneWav } from '../demo/wav.js';
 import { mulberry32, newContact } from '../demo/simulate-calls.js';
-import type { RuntimeEvent } from '../domain/calls/event-schema.js';
+import type { RuntimeEvent } from '../contract/events.js';
 import type { ClaimedJob } from '../domain/dialing/dial-jobs.js';
-import { formatInstant } from '../domain/time.js';
+import { formatInstant } from '../kernel/time.js';
 import { callScript, type CallScript } from './call-script.js';
 import { RuntimeClient, sleep } from './runtime-client.js';
 

@@ -1,5 +1,5 @@
 import { PostgresAdapter, type Kysely } from 'kysely';
-import { formatInstant, parseInstant, type Micros } from '../domain/time.js';
+import { formatInstant, parseInstant, type Micros } from '../kernel/time.js';
 
 /**
  * What differs between the two stores, in one place. SQLite keeps instants as integer

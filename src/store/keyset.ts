@@ -1,5 +1,5 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
-import type { PagePosition, SortOrder } from '../domain/pagination.js';
+import type { PagePosition, SortOrder } from '../kernel/pagination.js';
 import type { Db } from './database.js';
 import { dbInstant } from './dialect.js';
 

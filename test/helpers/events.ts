@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RuntimeEvent, ToolCall } from '../../src/domain/calls/event-schema.js';
+import type { RuntimeEvent, ToolCall } from '../../src/contract/events.js';
 
 /** Builders for runtime events, with sensible defaults a test overrides where it cares. */
 export function callEvents(projectId: string, callId = randomUUID(), start = Date.parse('2026-11-20T10:00:00Z')) {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { postEvents } from './app.js';
 import { callEvents } from './events.js';
-import type { RuntimeEvent } from '../../src/domain/calls/event-schema.js';
+import type { RuntimeEvent } from '../../src/contract/events.js';
 
 /** What a test knows about a call it reported: enough to predict any listing. */
 export interface KnownCall {

@@ -1,5 +1,5 @@
-import { createApiKey, createRuntimeToken } from '../../src/domain/credentials.js';
-import { createProject } from '../../src/domain/projects.js';
+import { createApiKey, createRuntimeToken } from '../../src/domain/api-keys/credentials.js';
+import { createProject } from '../../src/domain/projects/projects.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { createTestDatabase, type BackendName, type TestDatabase } from './backends.js';

@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
-import { CONFIG_DEFAULTS, type AgentResponseSchema } from '../../http/schemas/agents.js';
+import { CONFIG_DEFAULTS, type AgentResponseSchema } from '../../contract/agents.js';
 import type { AgentRow, AgentVersionRow } from '../../store/agents-repo.js';
-import { formatInstant } from '../time.js';
+import { formatInstant } from '../../kernel/time.js';
 
 /** An agent version's configuration: AgentRequest's fields (voice_id, language, …) as given. */
 export type AgentConfig = Record<string, unknown> & { voice_id: string; language: string; mode: string };

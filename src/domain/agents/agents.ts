@@ -1,5 +1,5 @@
-import { ApiError, errors, RequestValidationError } from '../../errors.js';
-import { CONFIG_DEFAULTS } from '../../http/schemas/agents.js';
+import { ApiError, errors, RequestValidationError } from '../../kernel/errors.js';
+import { CONFIG_DEFAULTS } from '../../contract/agents.js';
 import {
   agentsOf,
   countAgents,
@@ -21,9 +21,9 @@ import {
 import type { Db } from '../../store/database.js';
 import { bindPhone, findPhone, rebindAgent } from '../../store/phones-repo.js';
 import { paginate } from '../paginate.js';
-import type { Page, PageRequest } from '../pagination.js';
-import { nowMicros } from '../time.js';
-import { newId } from '../uuid.js';
+import type { Page, PageRequest } from '../../kernel/pagination.js';
+import { nowMicros } from '../../kernel/time.js';
+import { newId } from '../../kernel/uuid.js';
 import { toAgentView, type AgentConfig, type AgentView } from './agent-view.js';
 
 export interface AgentFilter {

@@ -1,4 +1,4 @@
-import type { BlobStore } from '../../blobs/blob-store.js';
+import type { BlobStore } from '../../store/blobs/blob-store.js';
 import type { Db } from '../../store/database.js';
 import { eventsOfCalls, replacePayload } from '../../store/call-events-repo.js';
 import { deleteCalls, findCallsInStatus } from '../../store/calls-repo.js';
@@ -7,7 +7,7 @@ import { withRetries } from '../../store/failures.js';
 import { lockCalls } from '../../store/locks.js';
 import { deleteMessagesOfCalls } from '../../store/messages-repo.js';
 import { deleteRecordings } from '../../store/recordings-repo.js';
-import { nowMicros } from '../time.js';
+import { nowMicros } from '../../kernel/time.js';
 import { scrubbedPayload } from './events.js';
 import { TERMINAL } from './fold.js';
 

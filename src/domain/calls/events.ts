@@ -1,6 +1,6 @@
-import { canonicalUuid } from '../uuid.js';
-import { parseInstant, type Micros } from '../time.js';
-import type { RuntimeEvent, StoredToolCall, ToolCall } from './event-schema.js';
+import { canonicalUuid } from '../../kernel/uuid.js';
+import { parseInstant, type Micros } from '../../kernel/time.js';
+import type { RuntimeEvent, StoredToolCall, ToolCall } from '../../contract/events.js';
 
 /**
  * A runtime event in canonical form: lowercase hyphenated ids, the instant in microseconds,

@@ -1,4 +1,4 @@
-import type { Micros } from '../time.js';
+import type { Micros } from '../../kernel/time.js';
 import type { CallEvent, CreatedData } from './events.js';
 
 export type CallStatus = 'dialing' | 'in_progress' | 'completed' | 'failed' | 'transferred' | 'no_answer';

@@ -1,7 +1,7 @@
-import { errors } from '../../errors.js';
+import { errors } from '../../kernel/errors.js';
 import type { Db } from '../../store/database.js';
 import { findCall, type CallWithContact } from '../../store/calls-repo.js';
-import { formatInstant } from '../time.js';
+import { formatInstant } from '../../kernel/time.js';
 import type { CallStatus } from './fold.js';
 import type { CreatedData } from './events.js';
 

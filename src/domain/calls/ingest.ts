@@ -1,4 +1,4 @@
-import { errors, RequestValidationError, type ValidationIssue } from '../../errors.js';
+import { errors, RequestValidationError, type ValidationIssue } from '../../kernel/errors.js';
 import type { Db } from '../../store/database.js';
 import { existingProjectIds } from '../../store/projects-repo.js';
 import {
@@ -15,9 +15,9 @@ import { insertMessages } from '../../store/messages-repo.js';
 import { lockCalls } from '../../store/locks.js';
 import { findDeletedCalls } from '../../store/deleted-calls-repo.js';
 import { withRetries } from '../../store/failures.js';
-import { nowMicros } from '../time.js';
-import { newId } from '../uuid.js';
-import type { RuntimeEvent } from './event-schema.js';
+import { nowMicros } from '../../kernel/time.js';
+import { newId } from '../../kernel/uuid.js';
+import type { RuntimeEvent } from '../../contract/events.js';
 import { canonicalEvent, eventFromPayload, eventPayload, sameEventContent, type CallEvent } from './events.js';
 import { renderCallView, renderContactCalls } from './call-views.js';
 import { foldCallEvents, statusRank, type CallState, type CallStatus } from './fold.js';

@@ -7,8 +7,8 @@ import {
   type CallWithContact,
 } from '../../store/calls-repo.js';
 import { fetchWindow } from '../../store/keyset.js';
-import { assertValidPageRequest, finishPage, pageJson, positionOf, type PageRequest } from '../pagination.js';
-import { ApiError } from '../../errors.js';
+import { assertValidPageRequest, finishPage, pageJson, positionOf, type PageRequest } from '../../kernel/pagination.js';
+import { ApiError } from '../../kernel/errors.js';
 import { servedView } from './call-views.js';
 import type { RecordingUrlOf } from './get-call.js';
 

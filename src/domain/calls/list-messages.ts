@@ -1,12 +1,12 @@
-import { ApiError, errors } from '../../errors.js';
+import { ApiError, errors } from '../../kernel/errors.js';
 import type { Db } from '../../store/database.js';
 import { findCallCreatedDate } from '../../store/calls-repo.js';
 import { fetchWindow } from '../../store/keyset.js';
 import { countMessages, findMessageCreatedDate, messagesOfCall } from '../../store/messages-repo.js';
 import type { CallMessagesTable } from '../../store/schema.js';
-import { assertValidPageRequest, finishPage, positionOf, type Page, type PageRequest } from '../pagination.js';
-import { formatInstant } from '../time.js';
-import type { StoredToolCall } from './event-schema.js';
+import { assertValidPageRequest, finishPage, positionOf, type Page, type PageRequest } from '../../kernel/pagination.js';
+import { formatInstant } from '../../kernel/time.js';
+import type { StoredToolCall } from '../../contract/events.js';
 
 /** Diga's MessageResponse. */
 export interface MessageView {

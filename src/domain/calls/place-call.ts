@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ApiError, errors, RequestValidationError } from '../../errors.js';
+import { ApiError, errors, RequestValidationError } from '../../kernel/errors.js';
 import { findVersion, type AgentVersionRow } from '../../store/agents-repo.js';
 import type { Db } from '../../store/database.js';
 import { insertDialJob } from '../../store/dial-jobs-repo.js';
@@ -10,8 +10,8 @@ import type { AgentConfig } from '../agents/agent-view.js';
 import { dialSettingsOf, type DialingOptions } from '../dialing/settings.js';
 import { checkDestination } from '../phones/phone-numbers.js';
 import type { SipConfig } from '../phones/phones.js';
-import { nowMicros } from '../time.js';
-import { canonicalUuid, newId } from '../uuid.js';
+import { nowMicros } from '../../kernel/time.js';
+import { canonicalUuid, newId } from '../../kernel/uuid.js';
 import { stableStringify, type CallEvent } from './events.js';
 import { recordEvents } from './ingest.js';
 

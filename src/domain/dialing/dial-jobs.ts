@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ApiError } from '../../errors.js';
+import { ApiError } from '../../kernel/errors.js';
 import type { Db } from '../../store/database.js';
 import {
   activeCallCounts,
@@ -14,8 +14,8 @@ import { withRetries } from '../../store/failures.js';
 import { lockNamed } from '../../store/locks.js';
 import { recordEvents } from '../calls/ingest.js';
 import type { DialInstructions } from '../calls/place-call.js';
-import { formatInstant, nowMicros } from '../time.js';
-import { newId } from '../uuid.js';
+import { formatInstant, nowMicros } from '../../kernel/time.js';
+import { newId } from '../../kernel/uuid.js';
 import { dialSettingsOf, type DialingOptions } from './settings.js';
 
 /** A job as a runtime receives it: what to dial, and the lease it holds on it. */

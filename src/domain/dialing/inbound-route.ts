@@ -1,4 +1,4 @@
-import { ApiError } from '../../errors.js';
+import { ApiError } from '../../kernel/errors.js';
 import { findVersion } from '../../store/agents-repo.js';
 import type { Db } from '../../store/database.js';
 import { findPhoneById } from '../../store/phones-repo.js';

@@ -4,7 +4,7 @@ import { withRetries } from '../../store/failures.js';
 import { purgeIdempotencyKeys } from '../../store/idempotency-repo.js';
 import { lockNamed } from '../../store/locks.js';
 import { IDEMPOTENCY_WINDOW_MICROS } from '../calls/place-call.js';
-import { nowMicros } from '../time.js';
+import { nowMicros } from '../../kernel/time.js';
 
 const JOBS_PER_TRANSACTION = 1000;
 

@@ -1,4 +1,4 @@
-import { ApiError, errors, RequestValidationError } from '../../errors.js';
+import { ApiError, errors, RequestValidationError } from '../../kernel/errors.js';
 import { findVersion, findVersions, updateAgent } from '../../store/agents-repo.js';
 import type { Db } from '../../store/database.js';
 import { dbInstant } from '../../store/dialect.js';
@@ -17,9 +17,9 @@ import {
 } from '../../store/phones-repo.js';
 import { existingAgent } from '../agents/agents.js';
 import { paginate } from '../paginate.js';
-import type { Page, PageRequest } from '../pagination.js';
-import { formatInstant, nowMicros, type Micros } from '../time.js';
-import { newId } from '../uuid.js';
+import type { Page, PageRequest } from '../../kernel/pagination.js';
+import { formatInstant, nowMicros, type Micros } from '../../kernel/time.js';
+import { newId } from '../../kernel/uuid.js';
 import { isE164, isSipIdentifier } from './phone-numbers.js';
 
 type Encryption = 'disable' | 'allow' | 'require';

@@ -1,4 +1,4 @@
-import { ApiError, errors } from '../../errors.js';
+import { ApiError, errors } from '../../kernel/errors.js';
 import type { Db } from '../../store/database.js';
 import { findCall } from '../../store/calls-repo.js';
 import { findProjectRecordings, findRecording, type RecordingRow } from '../../store/recordings-repo.js';

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { BlobTooLargeError, type BlobStore } from '../../blobs/blob-store.js';
-import { ApiError, errors } from '../../errors.js';
+import { BlobTooLargeError, type BlobStore } from '../../store/blobs/blob-store.js';
+import { ApiError, errors } from '../../kernel/errors.js';
 import type { Db } from '../../store/database.js';
 import { findCallProject } from '../../store/calls-repo.js';
 import { lockCalls } from '../../store/locks.js';
 import { upsertRecording, type RecordingRow } from '../../store/recordings-repo.js';
-import { nowMicros } from '../time.js';
+import { nowMicros } from '../../kernel/time.js';
 
 /** The audio types a recording may have, with the file extension used in downloads. */
 export const AUDIO_TYPES: Record<string, string> = {

@@ -4,8 +4,8 @@ import { insertWebhookEvents } from '../../store/webhook-outbox-repo.js';
 import { webhooksOf, type WebhookRow } from '../../store/webhooks-repo.js';
 import { toCallView } from '../calls/get-call.js';
 import type { CallState } from '../calls/fold.js';
-import { formatInstant, type Micros } from '../time.js';
-import { newId } from '../uuid.js';
+import { formatInstant, type Micros } from '../../kernel/time.js';
+import { newId } from '../../kernel/uuid.js';
 
 /** A project's webhooks subscribed to `status_changed`. */
 export type StatusSubscribers = (projectId: string) => Promise<WebhookRow[]>;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ApiError, RequestValidationError } from '../../errors.js';
+import { ApiError, RequestValidationError } from '../../kernel/errors.js';
 import type { Db } from '../../store/database.js';
 import {
   countDeliveries,
@@ -24,11 +24,11 @@ import {
   vettedAddresses,
   type Resolver,
   type UrlPolicy,
-} from '../../webhooks/url-policy.js';
+} from './url-policy.js';
 import { paginate } from '../paginate.js';
-import type { Page, PageRequest } from '../pagination.js';
-import { formatInstant, nowMicros } from '../time.js';
-import { newId } from '../uuid.js';
+import type { Page, PageRequest } from '../../kernel/pagination.js';
+import { formatInstant, nowMicros } from '../../kernel/time.js';
+import { newId } from '../../kernel/uuid.js';
 
 export const WEBHOOK_EVENTS = ['status_changed'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

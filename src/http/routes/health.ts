@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { errors } from '../../errors.js';
+import { errors } from '../../kernel/errors.js';
 import { schemaIsCurrent } from '../../store/migrate.js';
 import type { RouteDeps } from '../route-deps.js';
-import { errorResponse } from '../schemas/errors.js';
+import { errorResponse } from '../../contract/errors.js';
 
 const Status = Type.Object({ status: Type.String() });
 

@@ -4,9 +4,9 @@ import { createAgent, listAgents } from '../../../domain/agents/agents.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
-import { errorResponse, listErrorResponses } from '../../schemas/errors.js';
-import { pageRequestOf } from '../../schemas/pagination.js';
-import { AgentRequestSchema, AgentResponseSchema, PaginatedAgentsSchema } from '../../schemas/agents.js';
+import { errorResponse, listErrorResponses } from '../../../contract/errors.js';
+import { pageRequestOf } from '../../../contract/pagination.js';
+import { AgentRequestSchema, AgentResponseSchema, PaginatedAgentsSchema } from '../../../contract/agents.js';
 import { agentCommon, agentErrorResponses, agentListQuery } from './common.js';
 
 /** POST and GET /v1/agent/. */

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { canonicalUuid } from '../../../domain/uuid.js';
-import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
-import { AgentModeSchema } from '../../schemas/agents.js';
-import { paginationQuery } from '../../schemas/pagination.js';
+import { canonicalUuid } from '../../../kernel/uuid.js';
+import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
+import { AgentModeSchema } from '../../../contract/agents.js';
+import { paginationQuery } from '../../../contract/pagination.js';
 
 export const agentCommon = { tags: ['Agents'], security: [{ CustomHTTPBearer: [] }] };
 export const uuid = (value: string) => canonicalUuid(value) as string;

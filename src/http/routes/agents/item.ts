@@ -4,14 +4,14 @@ import { getAgent, publishVersion, removeAgent, updateAgentDraft } from '../../.
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
-import { errorResponse } from '../../schemas/errors.js';
+import { errorResponse } from '../../../contract/errors.js';
 import {
   AgentIdParamsSchema,
   AgentResponseSchema,
   AgentUpdateRequestSchema,
   PublishAgentRequestSchema,
   PublishAgentResponseSchema,
-} from '../../schemas/agents.js';
+} from '../../../contract/agents.js';
 import { agentCommon, agentErrorResponses, uuid } from './common.js';
 
 /** GET, PATCH, DELETE /v1/agent/{agent_id} and PATCH …/published_version. */

@@ -4,14 +4,14 @@ import { launchVersion, listVersions, removeVersion } from '../../../domain/agen
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
-import { errorResponse } from '../../schemas/errors.js';
-import { pageRequestOf } from '../../schemas/pagination.js';
+import { errorResponse } from '../../../contract/errors.js';
+import { pageRequestOf } from '../../../contract/pagination.js';
 import {
   AgentIdParamsSchema,
   AgentResponseSchema,
   LaunchVersionRequestSchema,
   PaginatedAgentsSchema,
-} from '../../schemas/agents.js';
+} from '../../../contract/agents.js';
 import { agentCommon, agentErrorResponses, agentListQuery, uuid } from './common.js';
 
 /** Launching, listing and deleting an agent's versions. */

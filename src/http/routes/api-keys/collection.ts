@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { createProjectApiKey, listProjectApiKeys } from '../../../domain/api-keys.js';
-import { parseInstant } from '../../../domain/time.js';
+import { createProjectApiKey, listProjectApiKeys } from '../../../domain/api-keys/api-keys.js';
+import { parseInstant } from '../../../kernel/time.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
-import { ApiKeyRequestSchema, ApiKeyResponseSchema, PaginatedApiKeysSchema } from '../../schemas/api-keys.js';
-import { errorResponse, validationErrorResponse, listErrorResponses } from '../../schemas/errors.js';
-import { pageRequestOf, paginationQuery } from '../../schemas/pagination.js';
+import { ApiKeyRequestSchema, ApiKeyResponseSchema, PaginatedApiKeysSchema } from '../../../contract/api-keys.js';
+import { errorResponse, validationErrorResponse, listErrorResponses } from '../../../contract/errors.js';
+import { pageRequestOf, paginationQuery } from '../../../contract/pagination.js';
 
 /** GET and POST /v1/api_key/. */
 export const apiKeyCollectionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {

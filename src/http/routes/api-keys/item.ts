@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { deleteProjectApiKey, getProjectApiKey, updateProjectApiKey } from '../../../domain/api-keys.js';
-import { parseInstant } from '../../../domain/time.js';
-import { canonicalUuid } from '../../../domain/uuid.js';
+import { deleteProjectApiKey, getProjectApiKey, updateProjectApiKey } from '../../../domain/api-keys/api-keys.js';
+import { parseInstant } from '../../../kernel/time.js';
+import { canonicalUuid } from '../../../kernel/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
@@ -10,8 +10,8 @@ import {
   ApiKeyIdParamsSchema,
   ApiKeyUpdateRequestSchema,
   RedactedApiKeyResponseSchema,
-} from '../../schemas/api-keys.js';
-import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
+} from '../../../contract/api-keys.js';
+import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
 
 const errorsOf = {
   401: errorResponse('Invalid Api Key'),

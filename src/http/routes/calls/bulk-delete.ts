@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { BULK_DELETE_LIMIT, bulkDeleteCalls } from '../../../domain/calls/delete-calls.js';
-import { canonicalUuid } from '../../../domain/uuid.js';
+import { canonicalUuid } from '../../../kernel/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
+import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
 
 const BulkDeleteCallRequestSchema = Type.Object(
   {

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { countCallsInStatus } from '../../../store/calls-repo.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
+import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
 
 const ACTIVE = ['dialing', 'in_progress'];
 

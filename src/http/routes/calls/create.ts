@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { placeCall } from '../../../domain/calls/place-call.js';
-import { Nullable } from '../../../lib/typebox.js';
+import { Nullable } from '../../../kernel/typebox.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
 import { sendStoredCall } from '../../stored-call.js';
-import { CallResponseSchema } from '../../schemas/calls.js';
-import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
+import { CallResponseSchema } from '../../../contract/calls.js';
+import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
 
 export const CallRequestSchema = Type.Object(
   {

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { canonicalUuid } from '../../../domain/uuid.js';
+import { canonicalUuid } from '../../../kernel/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
 import { sendStoredCall } from '../../stored-call.js';
-import { CallIdParamsSchema, CallResponseSchema } from '../../schemas/calls.js';
-import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
+import { CallIdParamsSchema, CallResponseSchema } from '../../../contract/calls.js';
+import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
 
 /** GET /v1/call/{id}: spec/get-call-by-id.md. */
 export const getCallRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {

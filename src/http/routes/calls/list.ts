@@ -1,15 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { listCalls } from '../../../domain/calls/list-calls.js';
-import { parseInstant } from '../../../domain/time.js';
-import { canonicalUuid } from '../../../domain/uuid.js';
+import { parseInstant } from '../../../kernel/time.js';
+import { canonicalUuid } from '../../../kernel/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import { recordingUrlsFor } from '../../recording-urls.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder, sendJsonText } from '../../serialize.js';
-import { CallStatusSchema, CallTypeSchema, PaginatedCallsSchema } from '../../schemas/calls.js';
-import { errorResponse, listErrorResponses } from '../../schemas/errors.js';
-import { pageRequestOf, paginationQuery } from '../../schemas/pagination.js';
+import { CallStatusSchema, CallTypeSchema, PaginatedCallsSchema } from '../../../contract/calls.js';
+import { errorResponse, listErrorResponses } from '../../../contract/errors.js';
+import { pageRequestOf, paginationQuery } from '../../../contract/pagination.js';
 
 const optionalUuid = (title: string) => Type.Optional(Type.String({ format: 'uuid', title }));
 const optionalDateTime = (title: string) => Type.Optional(Type.String({ format: 'date-time', title }));

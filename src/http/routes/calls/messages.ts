@@ -1,14 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { listMessages } from '../../../domain/calls/list-messages.js';
-import { canonicalUuid } from '../../../domain/uuid.js';
+import { canonicalUuid } from '../../../kernel/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
-import { CallIdParamsSchema } from '../../schemas/calls.js';
-import { errorResponse } from '../../schemas/errors.js';
-import { PaginatedMessagesSchema } from '../../schemas/messages.js';
-import { pageRequestOf, paginationQuery } from '../../schemas/pagination.js';
+import { CallIdParamsSchema } from '../../../contract/calls.js';
+import { errorResponse } from '../../../contract/errors.js';
+import { PaginatedMessagesSchema } from '../../../contract/messages.js';
+import { pageRequestOf, paginationQuery } from '../../../contract/pagination.js';
 
 /** GET /v1/call/{id}/message: the call's transcript. */
 export const callMessagesRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {

@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { claimJobs, confirmJob, type ClaimedJob } from '../../../domain/dialing/dial-jobs.js';
 import { inboundRoute } from '../../../domain/dialing/inbound-route.js';
-import { canonicalUuid } from '../../../domain/uuid.js';
+import { canonicalUuid } from '../../../kernel/uuid.js';
 import { requireRuntimeToken } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
-import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
-import { ClaimResponseSchema, InboundRouteSchema } from '../../schemas/dial-jobs.js';
+import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
+import { ClaimResponseSchema, InboundRouteSchema } from '../../../contract/dial-jobs.js';
 
 /** How often a waiting claim looks for jobs placed through other API processes. */
 const POLL_MS = 250;

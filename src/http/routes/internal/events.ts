@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { EventBatchSchema } from '../../../domain/calls/event-schema.js';
+import { EventBatchSchema } from '../../../contract/events.js';
 import { ingestEvents } from '../../../domain/calls/ingest.js';
 import { requireRuntimeToken } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
+import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
 
 const IngestResultSchema = Type.Object(
   {

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { AUDIO_TYPES, recordingTooLarge, storeRecording } from '../../../domain/recordings/store-recording.js';
-import { canonicalUuid } from '../../../domain/uuid.js';
-import { errors } from '../../../errors.js';
+import { canonicalUuid } from '../../../kernel/uuid.js';
+import { errors } from '../../../kernel/errors.js';
 import { requireRuntimeToken } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { CallIdParamsSchema } from '../../schemas/calls.js';
-import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
+import { CallIdParamsSchema } from '../../../contract/calls.js';
+import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
 
 const UploadResultSchema = Type.Object(
   {

@@ -1,20 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { getPhone, importPhone, listPhones, releasePhone, updatePhoneSettings } from '../../../domain/phones/phones.js';
-import { parseInstant } from '../../../domain/time.js';
-import { canonicalUuid } from '../../../domain/uuid.js';
+import { parseInstant } from '../../../kernel/time.js';
+import { canonicalUuid } from '../../../kernel/uuid.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
-import { errorResponse, listErrorResponses, validationErrorResponse } from '../../schemas/errors.js';
-import { pageRequestOf, paginationQuery } from '../../schemas/pagination.js';
+import { errorResponse, listErrorResponses, validationErrorResponse } from '../../../contract/errors.js';
+import { pageRequestOf, paginationQuery } from '../../../contract/pagination.js';
 import {
   ImportPhoneRequestSchema,
   PaginatedPhonesSchema,
   PhoneRegisterResponseSchema,
   PhoneRegisterStatusSchema,
   PhoneUpdateRequestSchema,
-} from '../../schemas/phones.js';
+} from '../../../contract/phones.js';
 
 const uuid = (value: string) => canonicalUuid(value) as string;
 const optionalUuid = (value: string | undefined) => (value === undefined ? undefined : uuid(value));

@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { recordingForLink } from '../../../domain/recordings/access.js';
 import { AUDIO_TYPES } from '../../../domain/recordings/store-recording.js';
-import { canonicalUuid } from '../../../domain/uuid.js';
-import { ApiError } from '../../../errors.js';
+import { canonicalUuid } from '../../../kernel/uuid.js';
+import { ApiError } from '../../../kernel/errors.js';
 import { byteRangeOf } from '../../byte-range.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
-import { CallIdPathSchema } from '../../schemas/recordings.js';
+import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
+import { CallIdPathSchema } from '../../../contract/recordings.js';
 
 /**
  * GET /v1/recording/{call_id}/audio?expires&signature: the audio behind a signed recording_url

@@ -8,11 +8,11 @@ import {
   recordingsForBulk,
 } from '../../../domain/recordings/access.js';
 import { AUDIO_TYPES } from '../../../domain/recordings/store-recording.js';
-import { canonicalUuid } from '../../../domain/uuid.js';
+import { canonicalUuid } from '../../../kernel/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
-import { BulkRecordingRequestSchema } from '../../schemas/recordings.js';
+import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
+import { BulkRecordingRequestSchema } from '../../../contract/recordings.js';
 
 /**
  * POST /v1/recording/bulk: a ZIP of the requested calls' stored recordings, streamed entry by

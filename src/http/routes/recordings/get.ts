@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { recordingUrl } from '../../../domain/recordings/access.js';
-import { canonicalUuid } from '../../../domain/uuid.js';
+import { canonicalUuid } from '../../../kernel/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import { recordingUrlsFor } from '../../recording-urls.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
-import { CallIdPathSchema, RecordingResponseSchema } from '../../schemas/recordings.js';
+import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
+import { CallIdPathSchema, RecordingResponseSchema } from '../../../contract/recordings.js';
 
 /** GET /v1/recording/{call_id}: where to fetch a call's recording. */
 export const getRecordingRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {

@@ -4,9 +4,9 @@ import { createWebhook, listWebhooks } from '../../../domain/webhooks/webhooks.j
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
-import { errorResponse, validationErrorResponse, listErrorResponses } from '../../schemas/errors.js';
-import { pageRequestOf, paginationQuery } from '../../schemas/pagination.js';
-import { PaginatedWebhooksSchema, WebhookCreatedResponseSchema, WebhookRequestSchema } from '../../schemas/webhooks.js';
+import { errorResponse, validationErrorResponse, listErrorResponses } from '../../../contract/errors.js';
+import { pageRequestOf, paginationQuery } from '../../../contract/pagination.js';
+import { PaginatedWebhooksSchema, WebhookCreatedResponseSchema, WebhookRequestSchema } from '../../../contract/webhooks.js';
 
 /** GET and POST /v1/webhook/. */
 export const webhookCollectionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { listDeliveries, redeliver } from '../../../domain/webhooks/webhooks.js';
-import { canonicalUuid } from '../../../domain/uuid.js';
+import { canonicalUuid } from '../../../kernel/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
-import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
-import { pageRequestOf, paginationQuery } from '../../schemas/pagination.js';
-import { PaginatedDeliveriesSchema, WebhookIdParamsSchema } from '../../schemas/webhooks.js';
+import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
+import { pageRequestOf, paginationQuery } from '../../../contract/pagination.js';
+import { PaginatedDeliveriesSchema, WebhookIdParamsSchema } from '../../../contract/webhooks.js';
 
 /** Extension (not in Diga's reference): a webhook's delivery attempts, and sending one again. */
 export const webhookDeliveryRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {

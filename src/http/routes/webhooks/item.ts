@@ -6,17 +6,17 @@ import {
   rotateWebhookSecret,
   updateWebhookSettings,
 } from '../../../domain/webhooks/webhooks.js';
-import { canonicalUuid } from '../../../domain/uuid.js';
+import { canonicalUuid } from '../../../kernel/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
-import { errorResponse, validationErrorResponse } from '../../schemas/errors.js';
+import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
 import {
   WebhookIdParamsSchema,
   WebhookResponseSchema,
   WebhookSecretResponseSchema,
   WebhookUpdateRequestSchema,
-} from '../../schemas/webhooks.js';
+} from '../../../contract/webhooks.js';
 
 const errorsOf = {
   401: errorResponse('Invalid Api Key'),

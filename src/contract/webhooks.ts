@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { WEBHOOK_EVENTS } from '../../domain/webhooks/webhooks.js';
-import { Nullable, StringEnum } from '../../lib/typebox.js';
+import { WEBHOOK_EVENTS } from '../domain/webhooks/webhooks.js';
+import { Nullable, StringEnum } from '../kernel/typebox.js';
 import { paginated } from './pagination.js';
 
 /** The webhook schemas of spec/diga-openapi-subset.json, and the deliveries extension. */

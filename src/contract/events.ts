@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { Nullable, StringEnum } from '../../lib/typebox.js';
+import { Nullable, StringEnum } from '../kernel/typebox.js';
 
 /**
  * What the voice runtime reports about a call: the ingestion API's request body. The schema

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { PERMISSIONS } from '../../domain/permissions.js';
-import { Nullable, StringEnum } from '../../lib/typebox.js';
+import { PERMISSIONS } from '../domain/api-keys/permissions.js';
+import { Nullable, StringEnum } from '../kernel/typebox.js';
 import { paginated } from './pagination.js';
 
 /** The API key schemas of spec/diga-openapi-subset.json. */

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Nullable } from '../../lib/typebox.js';
+import { Nullable } from '../kernel/typebox.js';
 
 /** The internal dial-job API's bodies, documented for runtime authors (src/simulator is one). */
 const uuid = Type.String({ format: 'uuid' });

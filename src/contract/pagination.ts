@@ -1,7 +1,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
-import { Nullable, StringEnum } from '../../lib/typebox.js';
-import type { PageRequest } from '../../domain/pagination.js';
-import { canonicalUuid } from '../../domain/uuid.js';
+import { Nullable, StringEnum } from '../kernel/typebox.js';
+import type { PageRequest } from '../kernel/pagination.js';
+import { canonicalUuid } from '../kernel/uuid.js';
 
 /** The query parameters every Diga list endpoint takes; only the default limit differs. */
 export const paginationQuery = (defaultLimit: number) => ({

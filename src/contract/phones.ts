@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Nullable, StringEnum } from '../../lib/typebox.js';
+import { Nullable, StringEnum } from '../kernel/typebox.js';
 import { paginated } from './pagination.js';
 
 /** The phone schemas of spec/diga-openapi-subset.json that importing and binding need. */

@@ -1,5 +1,5 @@
 import type { Principal } from './credentials.js';
-import type { Micros } from './time.js';
+import type { Micros } from '../../kernel/time.js';
 
 interface Entry {
   principal: Principal;

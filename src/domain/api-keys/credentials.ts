@@ -1,5 +1,5 @@
-import { errors } from '../errors.js';
-import type { Db } from '../store/database.js';
+import { errors } from '../../kernel/errors.js';
+import type { Db } from '../../store/database.js';
 import {
   findApiKeyByHash,
   findRuntimeTokenByHash,
@@ -7,8 +7,8 @@ import {
   rehashApiKey,
   rehashRuntimeToken,
   revokeApiKey as revokeApiKeyRow,
-} from '../store/credentials-repo.js';
-import { findProject } from '../store/projects-repo.js';
+} from '../../store/credentials-repo.js';
+import { findProject } from '../../store/projects-repo.js';
 import { issueApiKey } from './api-keys.js';
 import type { CredentialCache } from './credential-cache.js';
 import { isPermission, type Grant, type Permission } from './permissions.js';
@@ -21,8 +21,8 @@ import {
   sameDigest,
   unpepperedDigest,
 } from './secrets.js';
-import { nowMicros, type Micros } from './time.js';
-import { newId } from './uuid.js';
+import { nowMicros, type Micros } from '../../kernel/time.js';
+import { newId } from '../../kernel/uuid.js';
 
 /** Who is calling the public API: one project, and what its key may do there. */
 export interface Principal extends Grant {

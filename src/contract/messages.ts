@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { Nullable, StringEnum } from '../../lib/typebox.js';
-import { CallToolNameValues, MessageRoleValues, ToolCallStatusValues } from '../../domain/calls/event-schema.js';
+import { Nullable, StringEnum } from '../kernel/typebox.js';
+import { CallToolNameValues, MessageRoleValues, ToolCallStatusValues } from './events.js';
 import { paginated } from './pagination.js';
 
 /** MessageResponse and the tool-call schemas it embeds, as in spec/diga-openapi-subset.json. */

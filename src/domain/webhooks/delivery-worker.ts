@@ -1,9 +1,9 @@
-import type { Db } from '../store/database.js';
-import { claimDueEvents, recordAttempt, type WebhookEventRow } from '../store/webhook-outbox-repo.js';
-import { findWebhookById } from '../store/webhooks-repo.js';
-import { nowMicros } from '../domain/time.js';
-import { newId } from '../domain/uuid.js';
-import { VERSION } from '../version.js';
+import type { Db } from '../../store/database.js';
+import { claimDueEvents, recordAttempt, type WebhookEventRow } from '../../store/webhook-outbox-repo.js';
+import { findWebhookById } from '../../store/webhooks-repo.js';
+import { nowMicros } from '../../kernel/time.js';
+import { newId } from '../../kernel/uuid.js';
+import { VERSION } from '../../kernel/version.js';
 import { postWebhook } from './post.js';
 import { signatureHeader } from './signature.js';
 import { systemResolver, type Resolver, type UrlPolicy } from './url-policy.js';

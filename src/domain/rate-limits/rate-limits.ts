@@ -1,5 +1,5 @@
-import { ApiError } from '../errors.js';
-import type { Store } from '../store/database.js';
+import { ApiError } from '../../kernel/errors.js';
+import type { Store } from '../../store/database.js';
 import { MemoryLimiter } from './memory-limiter.js';
 import { SharedLimiter } from './shared-limiter.js';
 import {

@@ -1,4 +1,4 @@
-import { ApiError } from '../errors.js';
+import { ApiError } from './errors.js';
 
 /**
  * Diga's pagination, shared by every list endpoint: a page is either reached by cursor

@@ -1,5 +1,5 @@
-import type { Db } from '../store/database.js';
-import { takeTokens } from '../store/rate-limits-repo.js';
+import type { Db } from '../../store/database.js';
+import { takeTokens } from '../../store/rate-limits-repo.js';
 import { decide, type Decision, type RateLimiter, type RatePolicy } from './policy.js';
 
 interface Lease {

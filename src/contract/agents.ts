@@ -1,5 +1,5 @@
 import { Type, type TOptional, type TSchema } from '@sinclair/typebox';
-import { Nullable, StringEnum } from '../../lib/typebox.js';
+import { Nullable, StringEnum } from '../kernel/typebox.js';
 import { paginated } from './pagination.js';
 
 /**

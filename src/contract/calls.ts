@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { StringEnum } from '../../lib/typebox.js';
+import { StringEnum } from '../kernel/typebox.js';
 import { paginated } from './pagination.js';
 
 /** CallResponse and the schemas it embeds, mirroring spec/get-call-by-id.md field for field. */

@@ -1,9 +1,9 @@
-import type { Db } from '../store/database.js';
-import { lockNamed } from '../store/locks.js';
-import { countProjects, insertProject, type ProjectRow } from '../store/projects-repo.js';
-import { createApiKey, createRuntimeToken, type CreatedCredential } from './credentials.js';
-import { nowMicros } from './time.js';
-import { newId } from './uuid.js';
+import type { Db } from '../../store/database.js';
+import { lockNamed } from '../../store/locks.js';
+import { countProjects, insertProject, type ProjectRow } from '../../store/projects-repo.js';
+import { createApiKey, createRuntimeToken, type CreatedCredential } from '../api-keys/credentials.js';
+import { nowMicros } from '../../kernel/time.js';
+import { newId } from '../../kernel/uuid.js';
 
 export async function createProject(db: Db, name: string): Promise<ProjectRow> {
   const row = { id: newId(), name, created_date: nowMicros() };

@@ -1,5 +1,5 @@
-import { ApiError, errors, RequestValidationError } from '../errors.js';
-import type { Db } from '../store/database.js';
+import { ApiError, errors, RequestValidationError } from '../../kernel/errors.js';
+import type { Db } from '../../store/database.js';
 import {
   countLiveApiKeys,
   findLiveApiKey,
@@ -8,15 +8,15 @@ import {
   revokeApiKey as revokeApiKeyRow,
   updateApiKey as updateApiKeyRow,
   type ApiKeyRow,
-} from '../store/credentials-repo.js';
+} from '../../store/credentials-repo.js';
 import type { CredentialCache } from './credential-cache.js';
 import type { Principal } from './credentials.js';
-import { paginate } from './paginate.js';
-import type { Page, PageRequest } from './pagination.js';
+import { paginate } from '../paginate.js';
+import type { Page, PageRequest } from '../../kernel/pagination.js';
 import { isPermission, type Permission } from './permissions.js';
 import { generateApiKey } from './secrets.js';
-import { formatInstant, nowMicros, type Micros } from './time.js';
-import { newId } from './uuid.js';
+import { formatInstant, nowMicros, type Micros } from '../../kernel/time.js';
+import { newId } from '../../kernel/uuid.js';
 
 /** Diga's RedactedApiKeyResponseSchema: a key as listings show it, never its value. */
 export interface ApiKeyView {
