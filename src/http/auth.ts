@@ -1,7 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { errors } from '../kernel/errors.js';
-import { authenticateApiKey, authenticateRuntimeToken, cachedApiKey, type Principal } from '../domain/api-keys/credentials.js';
+import {
+  authenticateApiKey,
+  authenticateRuntimeToken,
+  cachedApiKey,
+  type Principal,
+} from '../domain/api-keys/credentials.js';
 import { allows, type Permission } from '../domain/api-keys/permissions.js';
 import type { RouteDeps } from './route-deps.js';
 

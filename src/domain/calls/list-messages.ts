@@ -4,7 +4,13 @@ import { findCallCreatedDate } from '../../store/calls-repo.js';
 import { fetchWindow } from '../../store/keyset.js';
 import { countMessages, findMessageCreatedDate, messagesOfCall } from '../../store/messages-repo.js';
 import type { CallMessagesTable } from '../../store/schema.js';
-import { assertValidPageRequest, finishPage, positionOf, type Page, type PageRequest } from '../../kernel/pagination.js';
+import {
+  assertValidPageRequest,
+  finishPage,
+  positionOf,
+  type Page,
+  type PageRequest,
+} from '../../kernel/pagination.js';
 import { formatInstant } from '../../kernel/time.js';
 import type { StoredToolCall } from '../../contract/events.js';
 

@@ -6,7 +6,11 @@ import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
 import { errorResponse, validationErrorResponse, listErrorResponses } from '../../../contract/errors.js';
 import { pageRequestOf, paginationQuery } from '../../../contract/pagination.js';
-import { PaginatedWebhooksSchema, WebhookCreatedResponseSchema, WebhookRequestSchema } from '../../../contract/webhooks.js';
+import {
+  PaginatedWebhooksSchema,
+  WebhookCreatedResponseSchema,
+  WebhookRequestSchema,
+} from '../../../contract/webhooks.js';
 
 /** GET and POST /v1/webhook/. */
 export const webhookCollectionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {

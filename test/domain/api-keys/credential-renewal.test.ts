@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { CredentialCache } from '../../../src/domain/api-keys/credential-cache.js';
+import { authenticateApiKey, cachedApiKey, createApiKey } from '../../../src/domain/api-keys/credentials.js';
+import { createProject } from '../../../src/domain/projects/projects.js';
+import { revokeApiKey } from '../../../src/store/credentials-repo.js';
+import { describeEachBackend } from '../../helpers/backends.js';
+import { openTestStore, type TestStore } from '../../helpers/test-store.js';
+
+const ms = (n: number) => n * 1000; // instants are microseconds
+
+/** Polls `check` until it holds (the renewal runs in the background), for at most 5 s. */
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (const started = Date.now(); !check();) {
+    if (Date.now() - started > 5000) assert.fail(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describeEachBackend('API keys renewed in the background', (backend) => {
+  let t: TestStore;
+  let projectId: string;
+  before(async () => {
+    t = await openTestStore(backend);
+    projectId = (await createProject(t.store.db, 'Renewals')).id;
+  });
+  after(() => t.close());
+
+  test('a key in steady use never misses the cache at its TTL', async () => {
+    const key = await createApiKey(t.store.db, { projectId, name: 'busy' });
+    const cache = new CredentialCache(1000);
+    const start = Date.now() * 1000;
+    const principal = await authenticateApiKey(t.store.db, key.value, cache, start);
+    assert.equal(principal?.keyId, key.id);
+    assert.equal(cachedApiKey(t.store.db, key.value, cache, start + ms(700))?.keyId, key.id, 'no renewal yet');
+    // The first use in the entry's last quarter starts one lookup, and is served meanwhile.
+    assert.equal(cachedApiKey(t.store.db, key.value, cache, start + ms(800))?.keyId, key.id);
+    // Without the renewal the entry would be stale from 1,000 ms; renewed at 800 ms, it lasts to 1,800.
+    await until(() => cachedApiKey(t.store.db, key.value, cache, start + ms(1500)) !== undefined, 'renewed');
+    assert.equal(cachedApiKey(t.store.db, key.value, cache, start + ms(1799))?.keyId, key.id);
+    assert.equal(cachedApiKey(t.store.db, key.value, cache, start + ms(1800)), undefined);
+  });
+
+  test('a renewal notices a key revoked elsewhere, and the key stops working at once', async () => {
+    const key = await createApiKey(t.store.db, { projectId, name: 'revoked elsewhere' });
+    const cache = new CredentialCache(1000);
+    const start = Date.now() * 1000;
+    await authenticateApiKey(t.store.db, key.value, cache, start);
+    // Revoked in the store without this cache knowing: another instance, or the CLI.
+    assert.equal(await revokeApiKey(t.store.db, key.id, start + ms(100)), true);
+    assert.equal(cachedApiKey(t.store.db, key.value, cache, start + ms(800))?.keyId, key.id, 'cached until renewed');
+    await until(() => cachedApiKey(t.store.db, key.value, cache, start + ms(801)) === undefined, 'dropped');
+    assert.equal(await authenticateApiKey(t.store.db, key.value, cache, start + ms(802)), undefined);
+  });
+});

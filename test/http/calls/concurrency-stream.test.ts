@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { after, before, test } from 'node:test';
+import { describeEachBackend } from '../../helpers/backends.js';
+import { buildTestApp, postEvents, type TestApp } from '../../helpers/app.js';
+import { callEvents } from '../../helpers/events.js';
+
+/** A client of an SSE stream: each `data:` payload, parsed, as it arrives. */
+interface EventStream {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  next(): Promise<{ active_calls: number }>;
+  ended: Promise<void>;
+  close(): void;
+}
+
+function openStream(url: string, key: string): Promise<EventStream> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { headers: { authorization: `Bearer ${key}` } }, (response) => {
+      const queue: { active_calls: number }[] = [];
+      const waiting: ((value: { active_calls: number }) => void)[] = [];
+      let buffer = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        buffer += chunk;
+        let at: number;
+        while ((at = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, at);
+          buffer = buffer.slice(at + 2);
+          const data = block.split('\n').find((line) => line.startsWith('data: '));
+          if (!data) continue;
+          const event = JSON.parse(data.slice(6)) as { active_calls: number };
+          const waiter = waiting.shift();
+          if (waiter) waiter(event);
+          else queue.push(event);
+        }
+      });
+      const ended = new Promise<void>((done) => response.on('end', done));
+      resolve({
+        status: response.statusCode ?? 0,
+        headers: response.headers,
+        next: () => {
+          const queued = queue.shift();
+          return queued ? Promise.resolve(queued) : new Promise((done) => waiting.push(done));
+        },
+        ended,
+        close: () => request.destroy(),
+      });
+    });
+    request.on('error', reject);
+  });
+}
+
+describeEachBackend('GET /v1/call/concurrency/stream (SSE)', (backend) => {
+  let t: TestApp;
+  let base: string;
+
+  before(async () => {
+    t = await buildTestApp({ backend, concurrencyIntervalMs: 50 });
+    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  after(() => t.close());
+
+  /** Reads events until one satisfies `ok`; the count is sampled, so it may take a tick or two. */
+  async function until(stream: EventStream, ok: (n: number) => boolean): Promise<number> {
+    for (let i = 0; i < 100; i++) {
+      const { active_calls } = await stream.next();
+      if (ok(active_calls)) return active_calls;
+    }
+    throw new Error('the count never got there');
+  }
+
+  test("counts the project's dialing and in-progress calls, live", async () => {
+    const stream = await openStream(`${base}/v1/call/concurrency/stream`, t.keyA);
+    try {
+      assert.equal(stream.status, 200);
+      assert.match(stream.headers['content-type'] as string, /^text\/event-stream/);
+      assert.equal(stream.headers['cache-control'], 'no-store');
+      assert.ok(stream.headers['x-request-id']);
+      assert.deepEqual(await stream.next(), { active_calls: 0 });
+
+      const ringing = callEvents(t.projectA);
+      const talking = callEvents(t.projectA);
+      const other = callEvents(t.projectB);
+      await postEvents(t.app, t.runtimeToken, [
+        ringing.created(0),
+        talking.created(0),
+        talking.answered(1),
+        other.created(0),
+      ]);
+      assert.equal(await until(stream, (n) => n !== 0), 2, "project B's call is not counted");
+
+      await postEvents(t.app, t.runtimeToken, [ringing.ended(20, 'no_answer')]);
+      assert.equal(await until(stream, (n) => n !== 2), 1);
+    } finally {
+      stream.close();
+    }
+  });
+
+  test('a client that leaves stops its stream; shutdown ends the streams still open', async () => {
+    const leaving = await openStream(`${base}/v1/call/concurrency/stream`, t.keyA);
+    await leaving.next();
+    leaving.close();
+    const staying = await openStream(`${base}/v1/call/concurrency/stream`, t.keyB);
+    await staying.next();
+    const started = Date.now();
+    await t.app.close();
+    await staying.ended;
+    assert.ok(Date.now() - started < 2000, 'close() did not wait on the open stream');
+  });
+});
+
+describeEachBackend('concurrency stream: credentials', (backend) => {
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp({ backend });
+  });
+  after(() => t.close());
+
+  test('401 without a key, 403 without calls.view, in the error envelope', async () => {
+    const none = await t.app.inject({ url: '/v1/call/concurrency/stream' });
+    assert.equal(none.statusCode, 401);
+    assert.equal(none.json().error_code, 'INVALID_API_KEY');
+    const narrow = await t.keyFor(t.projectA, ['messages.view']);
+    const denied = await t.app.inject({
+      url: '/v1/call/concurrency/stream',
+      headers: { authorization: `Bearer ${narrow}` },
+    });
+    assert.equal(denied.statusCode, 403);
+    assert.equal(denied.json().error_code, 'MISSING_PERMISSIONS');
+  });
+});

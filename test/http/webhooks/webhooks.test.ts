@@ -1,0 +1,416 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, beforeEach, test } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
+import { describeEachBackend } from '../../helpers/backends.js';
+import { buildApp } from '../../../src/app.js';
+import { buildTestApp, getCallAs, postEvents, type TestApp } from '../../helpers/app.js';
+import { assertMatchesReference } from '../../helpers/contract.js';
+import { callEvents } from '../../helpers/events.js';
+import { projectRoot } from '../../helpers/paths.js';
+import { Receiver, type Received } from '../../helpers/receiver.js';
+import { verifyDigaSignature } from '../../../examples/verify-diga-signature.js';
+
+/** Names the test resolver knows; `rebind.test` answers a public address once, then loopback. */
+const DNS: Record<string, string[][]> = {
+  'hooks.example.com': [['93.184.216.34']],
+  'loopback.test': [['127.0.0.1']],
+  'mixed.test': [['93.184.216.34', '10.0.0.7']],
+  'rebind.test': [['93.184.216.34'], ['127.0.0.1']],
+};
+const asked = new Map<string, number>();
+async function resolve(hostname: string) {
+  const answers = DNS[hostname];
+  if (!answers) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+  const n = asked.get(hostname) ?? 0;
+  asked.set(hostname, n + 1);
+  return (answers[Math.min(n, answers.length - 1)] as string[]).map((address) => ({ address, family: 4 }));
+}
+
+interface StatusEvent {
+  id: string;
+  event: string;
+  created_date: string;
+  sequence: number;
+  data: { id: string; status: string };
+}
+const parsed = (r: Received) => JSON.parse(r.body) as StatusEvent;
+
+describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (backend) => {
+  let t: TestApp;
+  let receiver: Receiver;
+
+  before(async () => {
+    receiver = await new Receiver().start();
+    t = await buildTestApp({
+      backend,
+      webhooks: {
+        policy: { allowHttp: true, allowedHosts: new Set(['127.0.0.1']) },
+        resolve,
+        delivery: { timeoutMs: 3000, retryWindowMs: 120_000, backoffBaseMs: 20, pollMs: 20, concurrency: 8 },
+      },
+    });
+    await t.app.ready();
+  });
+  after(async () => {
+    await t.close();
+    await receiver.stop();
+  });
+  beforeEach(() => {
+    receiver.received.length = 0;
+    receiver.answer = () => 200;
+  });
+
+  async function call(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    payload?: object,
+    key = t.keyA,
+  ): Promise<LightMyRequestResponse> {
+    const response = await t.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${key}` },
+      ...(payload ? { payload } : {}),
+    });
+    if (response.statusCode >= 400) {
+      const body = response.json();
+      assertMatchesReference('detail' in body ? 'HTTPValidationError' : 'ErrorResponseSchema', body);
+    }
+    return response;
+  }
+  const createHook = async (url = receiver.url, key = t.keyA) => {
+    const response = await call('POST', '/v1/webhook/', { url, subscribed_events: ['status_changed'] }, key);
+    assert.equal(response.statusCode, 200, response.body);
+    return response.json() as { id: string; secret: string };
+  };
+  /** Reports a call that rings, is answered and ends: three status changes. */
+  async function reportCall(projectId = t.projectA): Promise<string> {
+    const c = callEvents(projectId);
+    const response = await postEvents(t.app, t.runtimeToken, [c.created(0), c.answered(3), c.ended(40)]);
+    assert.equal(response.statusCode, 200);
+    return c.callId;
+  }
+
+  test('create shows the secret once; get, list and patch never do', async () => {
+    const created = await call('POST', '/v1/webhook/', { url: receiver.url, subscribed_events: ['status_changed'] });
+    assert.equal(created.statusCode, 200, created.body);
+    const hook = created.json();
+    assertMatchesReference('WebhookCreatedResponse', hook);
+    assert.deepEqual(Object.keys(hook), ['id', 'url', 'subscribed_events', 'created_date', 'secret']);
+    assert.match(hook.secret, /^whsec_[0-9a-f]{64}$/);
+    const fetched = await call('GET', `/v1/webhook/${hook.id}`);
+    assertMatchesReference('WebhookResponse', fetched.json());
+    assert.equal(fetched.body.includes(hook.secret), false);
+    const list = await call('GET', '/v1/webhook/');
+    assertMatchesReference('PaginatedResponse_WebhookResponse_', list.json());
+    assert.equal(list.body.includes('whsec_'), false);
+    const patched = await call('PATCH', `/v1/webhook/${hook.id}`, { url: `${receiver.url}?v=2` });
+    assert.equal(patched.json().url, `${receiver.url}?v=2`);
+    assert.deepEqual(patched.json().subscribed_events, ['status_changed']);
+    assert.equal((await call('GET', '/v1/webhook/?limit=101')).json().detail[0].type, 'less_than_equal');
+    assert.equal((await call('DELETE', `/v1/webhook/${hook.id}`)).body, 'null');
+    assert.equal((await call('GET', `/v1/webhook/${hook.id}`)).statusCode, 404);
+  });
+
+  test('every status change arrives once per webhook, in order, signed as documented', async () => {
+    const hook = await createHook();
+    try {
+      const callId = await reportCall();
+      await receiver.until((r) => r.length >= 3);
+      const events = receiver.received.map(parsed);
+      assert.deepEqual(
+        events.map((e) => [e.event, e.sequence, e.data.status]),
+        [
+          ['status_changed', 1, 'dialing'],
+          ['status_changed', 2, 'in_progress'],
+          ['status_changed', 3, 'completed'],
+        ],
+      );
+      assert.equal(new Set(events.map((e) => e.id)).size, 3);
+      for (const e of events) assert.equal(e.data.id, callId);
+      assert.deepEqual(Object.keys(events[0]!), ['id', 'event', 'created_date', 'sequence', 'data']);
+      const final = (await getCallAs(t.app, t.keyA, callId)).json();
+      assert.deepEqual(events[2]!.data, final, 'data is the CallResponse');
+      for (const r of receiver.received) {
+        assert.equal(r.headers['content-type'], 'application/json');
+        assert.ok(verifyDigaSignature(r.body, r.headers['diga-signature'] as string, hook.secret));
+        assert.ok(!verifyDigaSignature(r.body, r.headers['diga-signature'] as string, `${hook.secret}x`));
+        assert.ok(!verifyDigaSignature(`${r.body} `, r.headers['diga-signature'] as string, hook.secret));
+        const stamp = Number(/t=(\d+)/.exec(r.headers['diga-signature'] as string)?.[1]);
+        assert.ok(!verifyDigaSignature(r.body, r.headers['diga-signature'] as string, hook.secret, 300, stamp + 301));
+      }
+    } finally {
+      await call('DELETE', `/v1/webhook/${hook.id}`);
+    }
+  });
+
+  test('the documented verification code is the code these tests run', () => {
+    const doc = readFileSync(join(projectRoot, 'docs', 'WEBHOOKS.md'), 'utf8');
+    const source = readFileSync(join(projectRoot, 'examples', 'verify-diga-signature.ts'), 'utf8');
+    assert.ok(doc.includes(source.trim()), 'docs/WEBHOOKS.md embeds examples/verify-diga-signature.ts verbatim');
+  });
+
+  test('receiver down for a while, then up: every event arrives, each call in order', async () => {
+    const hook = await createHook();
+    try {
+      await receiver.down();
+      const calls = [await reportCall(), await reportCall(), await reportCall()];
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      receiver.answer = () => 503; // up, but failing for a while
+      await receiver.up();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      receiver.answer = () => 200;
+      await receiver.until(
+        (r) => new Set(r.filter((x) => x.headers['diga-signature']).map((x) => parsed(x).id)).size >= 9,
+      );
+      const delivered = receiver.received.map(parsed);
+      for (const callId of calls) {
+        const firstArrivals: number[] = [];
+        for (const e of delivered.filter((d) => d.data.id === callId)) {
+          if (!firstArrivals.includes(e.sequence)) firstArrivals.push(e.sequence);
+        }
+        assert.deepEqual(firstArrivals, [1, 2, 3], `call ${callId} in order`);
+      }
+      const log = (await call('GET', `/v1/webhook/${hook.id}/deliveries?limit=1000`)).json();
+      assert.ok(
+        log.data.some((d: { status_code: number | null }) => d.status_code === null),
+        'refused connections logged',
+      );
+      assert.ok(log.data.some((d: { status_code: number | null }) => d.status_code === 503));
+      assert.ok(log.data.every((d: { latency_ms: number }) => d.latency_ms >= 0));
+    } finally {
+      await call('DELETE', `/v1/webhook/${hook.id}`);
+    }
+  });
+
+  test('a slow receiver never blocks ingestion or reads', async () => {
+    const hook = await createHook();
+    try {
+      receiver.answer = () => 'hang';
+      const first = await reportCall();
+      await receiver.until(() => receiver.pending >= 1);
+      // The receiver holds a delivery open; the API keeps working meanwhile.
+      const second = await reportCall();
+      assert.equal((await getCallAs(t.app, t.keyA, second)).json().status, 'completed');
+      assert.equal((await call('GET', `/v1/call/${first}/message`)).statusCode, 404);
+      assert.ok(receiver.pending >= 1, 'the slow delivery is still in flight');
+      receiver.answer = () => 200;
+      receiver.release(200);
+      await receiver.until((r) => new Set(r.map((x) => parsed(x).id)).size >= 6);
+    } finally {
+      await call('DELETE', `/v1/webhook/${hook.id}`);
+    }
+  });
+
+  test('rotation signs the next delivery with the new secret only; redeliver sends an event again', async () => {
+    const hook = await createHook();
+    try {
+      const rotated = await call('POST', `/v1/webhook/${hook.id}/rotate`);
+      assertMatchesReference('WebhookSecretResponse', rotated.json());
+      const { secret } = rotated.json();
+      assert.notEqual(secret, hook.secret);
+      await reportCall();
+      await receiver.until((r) => r.length >= 3);
+      for (const r of receiver.received) {
+        assert.ok(verifyDigaSignature(r.body, r.headers['diga-signature'] as string, secret));
+        assert.ok(!verifyDigaSignature(r.body, r.headers['diga-signature'] as string, hook.secret));
+      }
+      const [latest] = (await call('GET', `/v1/webhook/${hook.id}/deliveries?limit=1`)).json().data;
+      assert.equal(latest.status_code, 200);
+      assert.equal(latest.error, null);
+      const again = await call('POST', `/v1/webhook/${hook.id}/deliveries/${latest.id}/redeliver`);
+      assert.equal(again.statusCode, 202);
+      assert.equal(again.json().event_id, latest.event_id);
+      await receiver.until((r) => r.filter((x) => parsed(x).id === latest.event_id).length >= 2);
+    } finally {
+      await call('DELETE', `/v1/webhook/${hook.id}`);
+    }
+  });
+
+  test('SSRF: every forbidden address class is refused, as written or as resolved', async () => {
+    const refused = [
+      'https://127.0.0.2/hook',
+      'https://10.1.2.3/hook',
+      'https://172.16.5.4/hook',
+      'https://192.168.1.1/hook',
+      'https://169.254.169.254/latest/meta-data/',
+      'https://100.64.0.1/hook',
+      'https://0.0.0.0/hook',
+      'https://224.0.0.1/hook',
+      'https://[::1]/hook',
+      'https://[fc00::1]/hook',
+      'https://[fe80::1]/hook',
+      'https://[::ffff:127.0.0.1]/hook',
+      'https://localhost/hook',
+      'https://metadata.google.internal/computeMetadata/v1/',
+      'https://loopback.test/hook',
+      'https://mixed.test/hook',
+      'https://user:secret@hooks.example.com/hook',
+      'ftp://hooks.example.com/hook',
+    ];
+    for (const url of refused) {
+      const response = await call('POST', '/v1/webhook/', { url, subscribed_events: ['status_changed'] });
+      assert.equal(response.statusCode, 422, url);
+      assert.deepEqual(response.json().detail[0].loc, ['body', 'url'], url);
+    }
+    assert.equal((await createHook('https://hooks.example.com/hook')).id.length, 36);
+    const existing = await createHook();
+    const moved = await call('PATCH', `/v1/webhook/${existing.id}`, { url: 'https://192.168.0.10/' });
+    assert.equal(moved.statusCode, 422, 'checked on update too');
+    await call('DELETE', `/v1/webhook/${existing.id}`);
+  });
+
+  test('SSRF at delivery: a name that resolves to loopback by then is not connected to', async () => {
+    asked.delete('rebind.test');
+    const hook = await createHook('http://rebind.test:1/hook'); // public when saved
+    try {
+      await reportCall();
+      let log: { status_code: number | null; error: string }[] = [];
+      for (let i = 0; i < 200 && log.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        log = (await call('GET', `/v1/webhook/${hook.id}/deliveries`)).json().data;
+      }
+      assert.ok(log.length > 0);
+      assert.equal(log[0]!.status_code, null);
+      assert.match(log[0]!.error, /rebind\.test resolves to 127\.0\.0\.1 is a loopback/);
+    } finally {
+      await call('DELETE', `/v1/webhook/${hook.id}`);
+    }
+  });
+
+  test("another project's webhook answers exactly like one that does not exist, and sees none of A's calls", async () => {
+    const ofB = await createHook(receiver.url, t.keyB);
+    const missing = randomUUID();
+    for (const [method, path, payload] of [
+      ['GET', '', undefined],
+      ['PATCH', '', { url: receiver.url }],
+      ['POST', '/rotate', undefined],
+      ['GET', '/deliveries', undefined],
+      ['POST', `/deliveries/${randomUUID()}/redeliver`, undefined],
+      ['DELETE', '', undefined],
+    ] as const) {
+      const foreign = await call(method, `/v1/webhook/${ofB.id}${path}`, payload);
+      const absent = await call(method, `/v1/webhook/${missing}${path}`, payload);
+      assert.equal(foreign.statusCode, 404, `${method} ${path}`);
+      assert.equal(foreign.json().error_code, 'WEBHOOK_NOT_FOUND');
+      assert.equal(foreign.body, absent.body);
+    }
+    assert.ok(!(await call('GET', '/v1/webhook/?limit=100')).json().data.some((h: { id: string }) => h.id === ofB.id));
+    const callOfA = await reportCall(t.projectA);
+    const callOfB = await reportCall(t.projectB);
+    await receiver.until((r) => r.some((x) => parsed(x).data.id === callOfB) && r.length >= 3);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.ok(!receiver.received.some((r) => parsed(r).data.id === callOfA), "B's webhook gets none of A's calls");
+    await call('DELETE', `/v1/webhook/${ofB.id}`, undefined, t.keyB);
+  });
+
+  test('several workers over one store: each event is claimed and sent exactly once', async () => {
+    const more = await Promise.all(
+      [1, 2].map(() =>
+        buildApp({
+          db: t.store.db,
+          recordings: { blobs: t.blobs },
+          webhooks: {
+            policy: { allowHttp: true, allowedHosts: new Set(['127.0.0.1']) },
+            delivery: { timeoutMs: 3000, retryWindowMs: 120_000, backoffBaseMs: 20, pollMs: 5, concurrency: 8 },
+          },
+        }),
+      ),
+    );
+    await Promise.all(more.map((app) => app.ready()));
+    const hook = await createHook();
+    try {
+      const calls = await Promise.all(Array.from({ length: 20 }, () => reportCall()));
+      await receiver.until((r) => r.length >= 60);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const ids = receiver.received.map((r) => parsed(r).id);
+      assert.equal(ids.length, 60, 'no event sent twice');
+      assert.equal(new Set(ids).size, 60);
+      for (const callId of calls) {
+        const sequences = receiver.received
+          .map(parsed)
+          .filter((e) => e.data.id === callId)
+          .map((e) => e.sequence);
+        assert.deepEqual(sequences, [1, 2, 3], `call ${callId} in order across workers`);
+      }
+    } finally {
+      await Promise.all(more.map((app) => app.close()));
+      await call('DELETE', `/v1/webhook/${hook.id}`);
+    }
+  });
+
+  test('after delete, nothing more is delivered', async () => {
+    const hook = await createHook();
+    receiver.answer = () => 500;
+    await reportCall();
+    await receiver.until((r) => r.length >= 1);
+    await call('DELETE', `/v1/webhook/${hook.id}`);
+    const seen = receiver.received.length;
+    receiver.answer = () => 200;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.ok(receiver.received.length <= seen + 1, 'at most the attempt already in flight');
+  });
+});
+
+describeEachBackend('webhooks: the retry window', (backend) => {
+  let t: TestApp;
+  let receiver: Receiver;
+  before(async () => {
+    receiver = await new Receiver().start();
+    t = await buildTestApp({
+      backend,
+      webhooks: {
+        policy: { allowHttp: true, allowedHosts: new Set(['127.0.0.1']) },
+        delivery: { timeoutMs: 1000, retryWindowMs: 300, backoffBaseMs: 10, pollMs: 10, concurrency: 4 },
+      },
+    });
+    await t.app.ready();
+  });
+  after(async () => {
+    await t.close();
+    await receiver.stop();
+  });
+
+  test('an event retried past the window is marked failed, and the call queue moves on', async () => {
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/v1/webhook/',
+      headers: { authorization: `Bearer ${t.keyA}` },
+      payload: { url: receiver.url, subscribed_events: ['status_changed'] },
+    });
+    const hook = created.json();
+    // The first event (sequence 1) always fails; the others succeed once it is given up.
+    receiver.answer = (r) => (parsed(r).sequence === 1 ? 500 : 200);
+    const c = callEvents(t.projectA);
+    await postEvents(t.app, t.runtimeToken, [c.created(0), c.answered(3), c.ended(40)]);
+    await receiver.until((r) => r.some((x) => parsed(x).sequence === 3));
+    const attemptsAtFirst = receiver.received.filter((r) => parsed(r).sequence === 1).length;
+    assert.ok(attemptsAtFirst >= 2, `retried (${attemptsAtFirst} attempts) before giving up`);
+    const sequences = receiver.received.map((r) => parsed(r).sequence);
+    assert.ok(sequences.lastIndexOf(1) < sequences.indexOf(2), 'the next event waited for the first to be given up');
+    // The receiver has answered the last event; the worker records the answer just after.
+    const statesOf = () =>
+      t.store.db
+        .selectFrom('webhook_events')
+        .select(['sequence', 'status'])
+        .where('webhook_id', '=', hook.id)
+        .orderBy('sequence')
+        .execute();
+    let states = await statesOf();
+    for (let waited = 0; states.some((s) => s.status === 'pending') && waited < 5000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      states = await statesOf();
+    }
+    assert.deepEqual(
+      states.map((s) => [s.sequence, s.status]),
+      [
+        [1, 'failed'],
+        [2, 'delivered'],
+        [3, 'delivered'],
+      ],
+    );
+  });
+});

@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Migrator, sql } from 'kysely';
+import { ingestEvents } from '../../src/domain/calls/ingest.js';
+import { listCalls } from '../../src/domain/calls/list-calls.js';
+import { listMessages } from '../../src/domain/calls/list-messages.js';
+import { createProject } from '../../src/domain/projects/projects.js';
+import { findCall, findCallView } from '../../src/store/calls-repo.js';
+import { servedView } from '../../src/domain/calls/call-views.js';
+import type { Store } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
+import { migrationProvider } from '../../src/store/migrations/index.js';
+import type { RuntimeEvent } from '../../src/contract/events.js';
+import { describeEachBackend, type BackendName } from '../helpers/backends.js';
+import { callEvents } from '../helpers/events.js';
+import { openTestStore, type TestStore } from '../helpers/test-store.js';
+
+/**
+ * A store written by an earlier release keeps everything when it is upgraded: migrations that
+ * rebuild a table or move a column carry its rows over. Today's code writes today's schema, so
+ * an older store is made either by writing only tables whose shape has not changed since, or by
+ * undoing a migration by hand (its exact inverse, in the test).
+ */
+describeEachBackend('upgrading a store', (backend) => {
+  let store: Store;
+  withUnmigratedStore(backend, (opened) => (store = opened));
+
+  test('0007 (messages keyed by call) keeps every message, in spoken order, and ingestion goes on', async () => {
+    const migrator = new Migrator({ db: store.db, provider: migrationProvider });
+    const { error } = await migrator.migrateTo('0006-call-views');
+    assert.equal(error, undefined);
+    const projectId = (await createProject(store.db, 'Before the upgrade')).id;
+    const call = callEvents(projectId);
+    // Messages alone touch only call_events and call_messages, whose columns 0007 keeps.
+    const spoken = [
+      call.message(5, 'assistant', 'Hola, ¿en qué puedo ayudarle?'),
+      call.message(7, 'user', 'Quería una cita'),
+      call.toolMessage(8, { function_name: 'book', payload: { day: 'jueves' }, status: 'success' }),
+    ];
+    await ingestEvents(store.db, spoken.toReversed());
+
+    assert.deepEqual((await migrator.migrateTo('0007-messages-by-call')).error, undefined);
+    await migrateToLatest(store.db);
+
+    const later = call.message(9, 'assistant', 'Perfecto, el jueves');
+    const result = await ingestEvents(store.db, [call.created(0), later, spoken[0]!]);
+    assert.deepEqual(
+      result.results.map((r) => r.status),
+      ['accepted', 'accepted', 'duplicate'],
+    );
+    const page = await listMessages(store.db, projectId, call.callId, { limit: 100, order: 'asc' });
+    assert.deepEqual(
+      page.data.map((m) => [m.role, m.content]),
+      [
+        ['assistant', 'Hola, ¿en qué puedo ayudarle?'],
+        ['user', 'Quería una cita'],
+        ['tool', null],
+        ['assistant', 'Perfecto, el jueves'],
+      ],
+    );
+  });
+});
+
+describeEachBackend('upgrading a store to 0008 (views in their own table)', (backend) => {
+  let store: Store;
+  let migrator: Migrator;
+  withUnmigratedStore(backend, (opened) => (store = opened));
+  before(async () => {
+    migrator = new Migrator({ db: store.db, provider: migrationProvider });
+    assert.equal((await migrator.migrateTo('0008-views-table')).error, undefined);
+  });
+
+  /** The store as 0007 left it: each view back in its call's row, no call_views. */
+  async function undo0008(): Promise<void> {
+    await sql`ALTER TABLE calls ADD COLUMN view text`.execute(store.db);
+    await sql`UPDATE calls SET view = (SELECT view FROM call_views WHERE call_views.id = calls.id)`.execute(store.db);
+    await sql`DROP TABLE call_views`.execute(store.db);
+    await sql`DELETE FROM kysely_migration WHERE name = '0008-views-table'`.execute(store.db);
+  }
+
+  test('every call keeps its view, a call without one is still rendered on read, and ingestion goes on', async () => {
+    const projectId = (await createProject(store.db, 'Before the upgrade')).id;
+    const calls = [0, 1, 2].map((i) =>
+      callEvents(projectId, undefined, Date.parse('2026-11-20T10:00:00Z') + i * 60_000),
+    );
+    for (const call of calls) await ingestEvents(store.db, [call.created(0), call.answered(4), call.recording(70)]);
+    const served = async () =>
+      Promise.all(calls.map(async (c) => servedView((await findCall(store.db, projectId, c.callId))!)));
+    const listing = () => listCalls(store.db, projectId, {}, { limit: 10, order: 'desc' });
+    const before = { views: await served(), listing: await listing() };
+
+    await undo0008();
+    // The last call as stored before views existed (0006): no view.
+    await sql`UPDATE calls SET view = NULL WHERE id = ${calls[2]!.callId}`.execute(store.db);
+    const { error, results } = await migrator.migrateTo('0008-views-table');
+    assert.equal(error, undefined);
+    assert.deepEqual(
+      results?.map((r) => r.migrationName),
+      ['0008-views-table'],
+    );
+
+    const columns =
+      backend === 'postgres'
+        ? sql<{ name: string }>`SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'calls'`
+        : sql<{ name: string }>`SELECT name FROM pragma_table_info('calls')`;
+    const names = (await columns.execute(store.db)).rows.map((c) => c.name);
+    assert.ok(names.includes('recording_url') && !names.includes('view'), 'calls.view is dropped');
+    const stored = await Promise.all(calls.map((c) => findCallView(store.db, projectId, c.callId)));
+    assert.deepEqual(
+      stored.map((s) => s?.view),
+      [before.views[0], before.views[1], null],
+    );
+    assert.deepEqual(await served(), before.views, 'every call answers as before, the one without a view rendered');
+    assert.equal(await listing(), before.listing);
+
+    // Ingestion goes on, and the call without a view gets it back at its next change.
+    for (const call of calls) await ingestEvents(store.db, [call.ended(65)]);
+    const after = await served();
+    assert.ok(after.every((view) => JSON.parse(view).status === 'completed'));
+    assert.equal((await findCallView(store.db, projectId, calls[2]!.callId))?.view, after[2]);
+  });
+});
+
+describeEachBackend('upgrading a store to 0009 (events keyed by call)', (backend) => {
+  let store: Store;
+  withUnmigratedStore(backend, (opened) => (store = opened));
+
+  const storedEvents = async () =>
+    (
+      await sql<{ call_id: string; event_id: string; payload: string }>`
+        SELECT call_id, event_id, payload FROM call_events ORDER BY call_id, event_id
+      `.execute(store.db)
+    ).rows;
+
+  test('every event is kept, replays are still found, and ingestion goes on', async () => {
+    const migrator = new Migrator({ db: store.db, provider: migrationProvider });
+    assert.equal((await migrator.migrateTo('0008-views-table')).error, undefined);
+    const projectId = (await createProject(store.db, 'Before the upgrade')).id;
+    const calls = [0, 1].map(() => callEvents(projectId));
+    const sent = calls.map((call) => [call.created(0), call.answered(4), call.message(6, 'user', 'Hola')]);
+    for (const events of sent) await ingestEvents(store.db, events);
+    const before = await storedEvents();
+    const served = async () =>
+      Promise.all(calls.map(async (c) => servedView((await findCall(store.db, projectId, c.callId))!)));
+    const views = await served();
+
+    assert.deepEqual((await migrateToLatest(store.db)).applied, ['0009-events-keyed-by-call']);
+
+    assert.deepEqual(await storedEvents(), before, 'every event kept as stored');
+    const [first, second] = sent as [RuntimeEvent[], RuntimeEvent[]];
+    const replay = await ingestEvents(store.db, [...first, ...second]);
+    assert.ok(replay.results.every((r) => r.status === 'duplicate'));
+    await assert.rejects(
+      ingestEvents(store.db, [{ ...first[1]!, occurred_at: '2026-11-20T10:00:09Z' }]),
+      (error: Error & { errorCode?: string }) => error.errorCode === 'EVENT_ID_CONFLICT',
+    );
+    assert.deepEqual(await served(), views, 'nothing of the rejected batch applied');
+    const ended = await ingestEvents(store.db, [calls[0]!.ended(65)]);
+    assert.deepEqual(
+      ended.results.map((r) => r.status),
+      ['accepted'],
+    );
+    assert.equal(JSON.parse((await served())[0]!).status, 'completed');
+  });
+});
+
+/** Gives the suite a file store with no migration run, opened before its tests and closed after them. */
+function withUnmigratedStore(backend: BackendName, use: (store: Store) => void): void {
+  let testStore: TestStore;
+  before(async () => {
+    testStore = await openTestStore(backend, { file: true, migrate: false });
+    use(testStore.store);
+  });
+  after(() => testStore.close());
+}

@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { assertMatchesSeed } from '../helpers/contract.js';
+import { callEvents } from '../helpers/events.js';
+import { openSocket, parseResponse, rawRequest, type RawResponse } from '../helpers/raw-http.js';
+
+interface ErrorBody {
+  error_code: string;
+  message: string;
+}
+
+const LIMITS = {
+  headersTimeoutMs: 400,
+  requestTimeoutMs: 2000,
+  keepAliveTimeoutMs: 300,
+  maxRequestsPerSocket: 3,
+  maxHeaderBytes: 4096,
+};
+
+describe('limits on what a client may send, over a real socket', () => {
+  let t: TestApp;
+  let port: number;
+  before(async () => {
+    t = await buildTestApp({ app: { http: LIMITS, bodyLimit: 64 * 1024 } });
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    port = (t.app.server.address() as AddressInfo).port;
+  });
+  after(() => t.close());
+
+  const envelope = (response: RawResponse | 'closed', status: number, code: string) => {
+    assert.notEqual(response, 'closed', 'the server answered before closing');
+    const { status: got, body } = response as RawResponse;
+    assert.equal(got, status, body);
+    const parsed = JSON.parse(body);
+    assertMatchesSeed('ErrorResponseSchema', parsed);
+    assert.equal(parsed.error_code, code);
+    return parsed;
+  };
+
+  const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`http://127.0.0.1:${port}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.runtimeToken}`, 'content-type': 'application/json', ...headers },
+      body,
+    });
+
+  test('a body over the limit is a 413 in the envelope, and nothing of it is applied', async () => {
+    const e = callEvents(t.projectA);
+    const padding = 'x'.repeat(70 * 1024);
+    const created = e.created(0, { dynamic_variables: { padding } });
+    const response = await post('/internal/v1/events', JSON.stringify({ events: [created] }));
+    assert.equal(response.status, 413);
+    assert.equal(((await response.json()) as ErrorBody).error_code, 'PAYLOAD_TOO_LARGE');
+    const get = await t.app.inject({ url: `/v1/call/${e.callId}`, headers: { authorization: `Bearer ${t.keyA}` } });
+    assert.equal(get.statusCode, 404);
+  });
+
+  test('headers over the limit are a 431 in the envelope', async () => {
+    const response = await rawRequest(
+      port,
+      `GET /v1/call/ HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(8000)}\r\n\r\n`,
+    );
+    envelope(response, 431, 'HEADERS_TOO_LARGE');
+  });
+
+  test('a malformed request line is a 400 in the envelope', async () => {
+    envelope(await rawRequest(port, 'GET\x00 /v1 HTTP/1.1\r\n\r\n'), 400, 'BAD_REQUEST');
+    envelope(await rawRequest(port, 'NOT-HTTP\r\n\r\n'), 400, 'BAD_REQUEST');
+  });
+
+  test('JSON nested too deep or with too many items is a 400 BODY_TOO_COMPLEX', async () => {
+    const deep = `{"events":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const tooDeep = await post('/internal/v1/events', deep);
+    assert.equal(tooDeep.status, 400);
+    const body = (await tooDeep.json()) as ErrorBody;
+    assertMatchesSeed('ErrorResponseSchema', body);
+    assert.equal(body.error_code, 'BODY_TOO_COMPLEX');
+    assert.match(body.message, /deeper than 32 levels/);
+
+    const wide = await post('/internal/v1/events', JSON.stringify({ events: new Array(10_001).fill(0) }));
+    assert.equal(wide.status, 400);
+    assert.match(((await wide.json()) as ErrorBody).message, /more than 10000 items/);
+
+    // Within the limits, the same endpoint validates as usual.
+    const fine = await post('/internal/v1/events', JSON.stringify({ events: [[[[1]]]] }));
+    assert.equal(fine.status, 422);
+  });
+
+  test('a client that sends its headers too slowly is cut off, and others are served meanwhile', async () => {
+    const slow = await openSocket(port);
+    const received: Buffer[] = [];
+    slow.on('data', (chunk) => received.push(chunk));
+    const closed = new Promise<number>((resolve) => slow.on('close', () => resolve(Date.now())));
+    const started = Date.now();
+    let stillWriting = true;
+    void (async () => {
+      for (const byte of 'GET /v1/call/ HTTP/1.1\r\nHost: x\r\nX-Slow: ') {
+        if (!stillWriting || slow.destroyed) return;
+        slow.write(byte);
+        await sleep(100);
+      }
+    })();
+    const other = await fetch(`http://127.0.0.1:${port}/healthz`);
+    assert.equal(other.status, 200);
+    const closedAt = await closed;
+    stillWriting = false;
+    // headersTimeout is 400 ms; sending every byte would take 4.5 s.
+    assert.ok(closedAt - started < 1500, `cut off after ${closedAt - started} ms`);
+    envelope(parseResponse(Buffer.concat(received)) ?? 'closed', 408, 'REQUEST_TIMEOUT');
+  });
+
+  test('a client that sends its body too slowly is cut off once the request timeout passes', async () => {
+    const slow = await openSocket(port);
+    const received: Buffer[] = [];
+    slow.on('data', (chunk) => received.push(chunk));
+    const closed = new Promise<number>((resolve) => slow.on('close', () => resolve(Date.now())));
+    const started = Date.now();
+    slow.write(
+      `POST /internal/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t.runtimeToken}\r\n` +
+        'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"events":[',
+    );
+    const trickle = setInterval(() => slow.destroyed || slow.write(' '), 100);
+    const closedAt = await closed;
+    clearInterval(trickle);
+    // requestTimeout is 2 s; at one byte per 100 ms the body would take 100 s.
+    assert.ok(closedAt - started < 4000, `cut off after ${closedAt - started} ms`);
+    envelope(parseResponse(Buffer.concat(received)) ?? 'closed', 408, 'REQUEST_TIMEOUT');
+  });
+
+  test('keep-alive: a connection serves at most maxRequestsPerSocket requests, and idles out', async () => {
+    const socket = await openSocket(port);
+    let data = Buffer.alloc(0);
+    socket.on('data', (chunk) => (data = Buffer.concat([data, chunk])));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    const answers: RawResponse[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      data = Buffer.alloc(0);
+      socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+      for (let waited = 0; parseResponse(data) === undefined && waited < 2000; waited += 10) await sleep(10);
+      answers.push(parseResponse(data) as RawResponse);
+    }
+    assert.deepEqual(
+      answers.map((a) => [a.status, a.headers.connection]),
+      [
+        [200, 'keep-alive'],
+        [200, 'keep-alive'],
+        [200, 'close'],
+      ],
+    );
+    await closed;
+
+    const idle = await openSocket(port);
+    const idleClosed = new Promise<number>((resolve) => idle.on('close', () => resolve(Date.now())));
+    idle.on('data', () => {});
+    idle.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    const start = Date.now();
+    assert.ok((await idleClosed) - start < 3000, 'an idle keep-alive connection is closed');
+  });
+});
