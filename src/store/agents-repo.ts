@@ -27,15 +27,6 @@ export async function findAgent(db: Db, projectId: string, id: string): Promise<
   return agentsOf(db, projectId).where('id', '=', id).executeTakeFirst();
 }
 
-export async function countAgents(db: Db, projectId: string, publishedOnly: boolean): Promise<number> {
-  let q = db
-    .selectFrom('agents')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('project_id', '=', projectId);
-  if (publishedOnly) q = q.where('published_version_id', 'is not', null);
-  return Number((await q.executeTakeFirstOrThrow()).n);
-}
-
 export function versionsOf(db: Db, agentId: string) {
   return db.selectFrom('agent_versions').selectAll().where('agent_id', '=', agentId);
 }
@@ -53,15 +44,6 @@ export async function findVersions(db: Db, ids: string[]): Promise<Map<string, A
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom('agent_versions').selectAll().where('id', 'in', ids).execute();
   return new Map(rows.map((r) => [r.id, r]));
-}
-
-export async function countVersions(db: Db, agentId: string): Promise<number> {
-  const row = await db
-    .selectFrom('agent_versions')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('agent_id', '=', agentId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 export async function lastVersionNumber(db: Db, agentId: string): Promise<number> {

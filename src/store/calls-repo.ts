@@ -2,7 +2,7 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import { chunks } from './chunks.js';
 import type { Db } from './database.js';
 import { dbInstant, withDbInstants } from './dialect.js';
-import type { CallsTable, CallViewsTable } from './schema.js';
+import type { CallsTable, CallViewsTable, Database } from './schema.js';
 import { precompiled } from './precompiled.js';
 
 export type CallRow = CallsTable;
@@ -78,8 +78,16 @@ export async function upsertCall(db: Db, row: CallRow, view: string, stored?: Ca
 
 /** Calls with their contact's columns: the base of every query that renders CallResponses. */
 export function selectCallsWithContact(db: Db) {
-  return db
-    .selectFrom('calls')
+  return withCallColumns(db.selectFrom('calls'));
+}
+
+/**
+ * What a CallResponse is rendered from, for the calls `calls` selects: their columns, contact,
+ * stored view and stored recording (one of each per call, so the joins never change which
+ * calls are selected).
+ */
+export function withCallColumns<O>(calls: SelectQueryBuilder<Database, 'calls', O>) {
+  return calls
     .innerJoin('contacts', 'contacts.id', 'calls.contact_id')
     .innerJoin('call_views', 'call_views.id', 'calls.id')
     .leftJoin('recordings', 'recordings.call_id', 'calls.id')
@@ -164,25 +172,12 @@ export interface CallFilters {
   createdTo?: number;
 }
 
-/** The project's calls matching `filters`, with their contacts, not yet ordered or limited. */
-export function filteredCalls(db: Db, projectId: string, filters: CallFilters) {
-  return whereCallsMatch(db, selectCallsWithContact(db), projectId, filters);
-}
-
-/** How many of the project's calls match; counted on the calls indexes alone, without contacts. */
-export async function countCalls(db: Db, projectId: string, filters: CallFilters): Promise<number> {
-  const row = await whereCallsMatch(db, db.selectFrom('calls'), projectId, filters)
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-function whereCallsMatch<DB, TB extends keyof DB, O>(
-  db: Db,
-  query: SelectQueryBuilder<DB, TB, O>,
-  projectId: string,
-  filters: CallFilters,
-): SelectQueryBuilder<DB, TB, O> {
+/**
+ * The project's calls matching `filters`, on `calls` and its indexes alone, not yet ordered or
+ * limited: what the listing's pages (joined to withCallColumns) and its count are read from.
+ */
+export function callsMatching(db: Db, projectId: string, filters: CallFilters) {
+  let q = db.selectFrom('calls');
   const equalities: [string, string | undefined][] = [
     ['calls.project_id', projectId],
     ['calls.agent_id', filters.agentId],
@@ -191,7 +186,6 @@ function whereCallsMatch<DB, TB extends keyof DB, O>(
     ['calls.contact_id', filters.contactId],
     ['calls.phone_register_id', filters.phoneId],
   ];
-  let q = query;
   for (const [column, value] of equalities) {
     if (value !== undefined) q = q.where(sql<boolean>`${sql.ref(column)} = ${value}`);
   }

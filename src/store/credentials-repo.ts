@@ -68,16 +68,6 @@ export function liveApiKeysOf(db: Db, projectId: string) {
   return db.selectFrom('api_keys').selectAll().where('project_id', '=', projectId).where('revoked_at', 'is', null);
 }
 
-export async function countLiveApiKeys(db: Db, projectId: string): Promise<number> {
-  const row = await db
-    .selectFrom('api_keys')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('project_id', '=', projectId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 export async function findLiveApiKey(db: Db, projectId: string, id: string): Promise<ApiKeyRow | undefined> {
   return liveApiKeysOf(db, projectId).where('id', '=', id).executeTakeFirst();
 }

@@ -16,11 +16,51 @@ export interface Window {
 }
 
 /**
+ * A listing's items as one query with its filters applied: a page and the count are both read
+ * from it, so page mode's total can never count items the page would not show.
+ */
+export interface FilteredListing<R> {
+  page(window: Window): Promise<{ rows: R[]; hasMore: boolean }>;
+  count(): Promise<number>;
+}
+
+const BY_CREATION: ListingKey = { createdDate: 'created_date', id: 'id' };
+
+/**
+ * The listing of the items `matching` selects, ordered by `key`. `shown`, when given, adds what
+ * a page shows beyond them (joined columns that never change which items match): only pages
+ * read it, so the count stays on the matching table and its indexes.
+ */
+export function filteredListing<DB, TB extends keyof DB, O>(
+  db: Db,
+  matching: SelectQueryBuilder<DB, TB, O>,
+  key?: ListingKey,
+): FilteredListing<O>;
+export function filteredListing<DB, TB extends keyof DB, O, TS extends keyof DB, R>(
+  db: Db,
+  matching: SelectQueryBuilder<DB, TB, O>,
+  key: ListingKey,
+  shown: (matching: SelectQueryBuilder<DB, TB, O>) => SelectQueryBuilder<DB, TS, R>,
+): FilteredListing<R>;
+export function filteredListing<DB, TB extends keyof DB, O, TS extends keyof DB, R>(
+  db: Db,
+  matching: SelectQueryBuilder<DB, TB, O>,
+  key: ListingKey = BY_CREATION,
+  shown?: (matching: SelectQueryBuilder<DB, TB, O>) => SelectQueryBuilder<DB, TS, R>,
+): FilteredListing<O | R> {
+  const rows = shown === undefined ? matching : shown(matching);
+  return {
+    page: (window) => fetchWindow<DB, TB | TS, O | R>(db, rows, key, window),
+    count: () => countRows(matching),
+  };
+}
+
+/**
  * One page of `query` in (created_date, id) order. A cursor becomes a row-value comparison that
  * both stores answer with an index range scan (never an OFFSET walk); `before` reads backwards
  * from the cursor and restores the listing order. One extra row tells whether more follow.
  */
-export async function fetchWindow<DB, TB extends keyof DB, R>(
+async function fetchWindow<DB, TB extends keyof DB, R>(
   db: Db,
   query: SelectQueryBuilder<DB, TB, R>,
   key: ListingKey,
@@ -47,4 +87,14 @@ export async function fetchWindow<DB, TB extends keyof DB, R>(
   const page = rows.slice(0, window.limit);
   if (backwards) page.reverse();
   return { rows: page, hasMore };
+}
+
+/** How many items `query` selects: its own FROM and WHERE, counted. */
+async function countRows<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): Promise<number> {
+  const row = (await query
+    .clearSelect()
+    .select(sql<number | string>`count(*)`.as('n'))
+    .executeTakeFirstOrThrow()) as { n: number | string };
+  // PostgreSQL's count is a bigint, which pg hands over as a string.
+  return Number(row.n);
 }

@@ -19,16 +19,6 @@ export function messagesOfCall(db: Db, projectId: string, callId: string) {
     .where('project_id', '=', projectId);
 }
 
-export async function countMessages(db: Db, projectId: string, callId: string): Promise<number> {
-  const row = await db
-    .selectFrom('call_messages')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('call_id', '=', callId)
-    .where('project_id', '=', projectId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 /** When a message of this call was spoken: the position its id stands for as a cursor. */
 export async function findMessageCreatedDate(
   db: Db,

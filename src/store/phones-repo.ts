@@ -27,15 +27,6 @@ export async function findPhoneByNumber(db: Db, projectId: string, number: strin
   return phonesOf(db, projectId).where('number', '=', number).executeTakeFirst();
 }
 
-export async function countPhones(db: Db, projectId: string): Promise<number> {
-  const row = await db
-    .selectFrom('phone_registers')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('project_id', '=', projectId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 export async function updatePhone(
   db: Db,
   id: string,

@@ -93,15 +93,6 @@ export function deliveriesOf(db: Db, webhookId: string) {
   return db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', webhookId);
 }
 
-export async function countDeliveries(db: Db, webhookId: string): Promise<number> {
-  const row = await db
-    .selectFrom('webhook_deliveries')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('webhook_id', '=', webhookId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 export async function findDelivery(db: Db, webhookId: string, id: string): Promise<WebhookDeliveryRow | undefined> {
   return deliveriesOf(db, webhookId).where('id', '=', id).executeTakeFirst();
 }

@@ -15,15 +15,6 @@ export function webhooksOf(db: Db, projectId: string) {
   return db.selectFrom('webhooks').selectAll().where('project_id', '=', projectId);
 }
 
-export async function countWebhooks(db: Db, projectId: string): Promise<number> {
-  const row = await db
-    .selectFrom('webhooks')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('project_id', '=', projectId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 export async function findWebhook(db: Db, projectId: string, id: string): Promise<WebhookRow | undefined> {
   return webhooksOf(db, projectId).where('id', '=', id).executeTakeFirst();
 }

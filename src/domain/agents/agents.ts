@@ -2,8 +2,6 @@ import { ApiError, errors, RequestValidationError } from '../../kernel/errors.js
 import { CONFIG_DEFAULTS } from '../../contract/agents.js';
 import {
   agentsOf,
-  countAgents,
-  countVersions,
   deleteAgent,
   deleteVersion,
   findAgent,
@@ -21,6 +19,7 @@ import {
 import type { Db } from '../../store/database.js';
 import { bindPhone, findPhone, rebindAgent } from '../../store/phones-repo.js';
 import { paginate } from '../paginate.js';
+import { filteredListing } from '../../store/keyset.js';
 import type { Page, PageRequest } from '../../kernel/pagination.js';
 import { nowMicros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';
@@ -84,12 +83,10 @@ export async function listAgents(
     );
   }
   const page = await paginate(
-    db,
     request,
     {
-      query,
+      items: filteredListing(db, query),
       createdDateOf: async (id) => (await findAgent(db, projectId, id))?.created_date,
-      count: () => countAgents(db, projectId, filter.isPublished),
       noun: 'Agent',
     },
     (row) => row,
@@ -190,15 +187,13 @@ export async function listVersions(
   if (filter.isPublished) query = query.where('id', '=', agent.published_version_id ?? '');
   if (filter.mode !== undefined) query = query.where('mode', '=', filter.mode);
   return paginate(
-    db,
     request,
     {
-      query,
+      items: filteredListing(db, query),
       createdDateOf: async (id) => {
         const version = await findVersion(db, projectId, id);
         return version?.agent_id === agent.id ? version.created_date : undefined;
       },
-      count: () => countVersions(db, agent.id),
       noun: 'Agent version',
     },
     (row) => ({ id: row.id, ...toAgentView(agent, row) }),

@@ -1,7 +1,6 @@
 import { ApiError, errors, RequestValidationError } from '../../kernel/errors.js';
 import type { Db } from '../../store/database.js';
 import {
-  countLiveApiKeys,
   findLiveApiKey,
   insertApiKey,
   liveApiKeysOf,
@@ -12,6 +11,7 @@ import {
 import type { CredentialCache } from './credential-cache.js';
 import type { Principal } from './credentials.js';
 import { paginate } from '../paginate.js';
+import { filteredListing } from '../../store/keyset.js';
 import type { Page, PageRequest } from '../../kernel/pagination.js';
 import { isPermission, type Permission } from './permissions.js';
 import { generateApiKey } from './secrets.js';
@@ -99,12 +99,10 @@ export async function issueApiKey(
 
 export async function listProjectApiKeys(db: Db, projectId: string, request: PageRequest): Promise<Page<ApiKeyView>> {
   return paginate(
-    db,
     request,
     {
-      query: liveApiKeysOf(db, projectId),
+      items: filteredListing(db, liveApiKeysOf(db, projectId)),
       createdDateOf: async (id) => (await findLiveApiKey(db, projectId, id))?.created_date,
-      count: () => countLiveApiKeys(db, projectId),
       noun: 'API key',
     },
     toApiKeyView,

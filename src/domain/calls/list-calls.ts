@@ -1,14 +1,15 @@
 import type { Db } from '../../store/database.js';
 import {
-  countCalls,
-  filteredCalls,
+  callsMatching,
   findCallCreatedDate,
+  withCallColumns,
   type CallFilters,
   type CallWithContact,
 } from '../../store/calls-repo.js';
-import { fetchWindow } from '../../store/keyset.js';
-import { assertValidPageRequest, finishPage, pageJson, positionOf, type PageRequest } from '../../kernel/pagination.js';
+import { filteredListing } from '../../store/keyset.js';
+import { assertValidPageRequest, pageJson, type PageRequest } from '../../kernel/pagination.js';
 import { ApiError } from '../../kernel/errors.js';
+import { paginate } from '../paginate.js';
 import { servedView } from './call-views.js';
 import type { RecordingUrlOf } from './get-call.js';
 
@@ -19,7 +20,9 @@ const LISTING_KEY = { createdDate: 'calls.created_date', id: 'calls.id' };
 /**
  * A page of the project's calls, newest first unless asked otherwise, ordered by
  * (created_date, id) so that a walk with `after` meets every call exactly once. Returned as the
- * page's JSON, made of the calls' stored views.
+ * page's JSON, made of the calls' stored views. The filters select calls on `calls` and its
+ * indexes alone; the contact, view and recording a page shows are joined to the matching calls,
+ * so page mode's count reads `calls` only.
  */
 export async function listCalls(
   db: Db,
@@ -28,7 +31,7 @@ export async function listCalls(
   request: PageRequest,
   recordingUrlOf?: RecordingUrlOf,
 ): Promise<string> {
-  const render = (row: CallWithContact) => ({ id: row.id, json: servedView(row, recordingUrlOf) });
+  // An invalid combination of pagination parameters is reported before a bad date range.
   assertValidPageRequest(request);
   if (filters.createdFrom !== undefined && filters.createdTo !== undefined && filters.createdFrom > filters.createdTo) {
     throw new ApiError(
@@ -37,17 +40,14 @@ export async function listCalls(
       'Invalid field value in query parameters: start_created_date is after end_created_date',
     );
   }
-
-  const position = await positionOf(
+  const page = await paginate(
     request,
-    (id) => findCallCreatedDate(db, projectId, id),
-    (id, direction) => `Call ${id} given in '${direction}' was not found`,
+    {
+      items: filteredListing(db, callsMatching(db, projectId, filters), LISTING_KEY, withCallColumns),
+      createdDateOf: (id) => findCallCreatedDate(db, projectId, id),
+      noun: 'Call',
+    },
+    (row: CallWithContact) => ({ id: row.id, json: servedView(row, recordingUrlOf) }),
   );
-  const window = { order: request.order, limit: request.limit, position };
-  const query = filteredCalls(db, projectId, filters);
-  const [{ rows, hasMore }, total] = await Promise.all([
-    fetchWindow(db, query, LISTING_KEY, window),
-    request.page === undefined ? undefined : countCalls(db, projectId, filters),
-  ]);
-  return pageJson(finishPage(rows.map(render), hasMore, request, total));
+  return pageJson(page);
 }

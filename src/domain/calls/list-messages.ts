@@ -1,16 +1,11 @@
 import { ApiError, errors } from '../../kernel/errors.js';
 import type { Db } from '../../store/database.js';
 import { findCallCreatedDate } from '../../store/calls-repo.js';
-import { fetchWindow } from '../../store/keyset.js';
-import { countMessages, findMessageCreatedDate, messagesOfCall } from '../../store/messages-repo.js';
+import { filteredListing } from '../../store/keyset.js';
+import { findMessageCreatedDate, messagesOfCall } from '../../store/messages-repo.js';
 import type { CallMessagesTable } from '../../store/schema.js';
-import {
-  assertValidPageRequest,
-  finishPage,
-  positionOf,
-  type Page,
-  type PageRequest,
-} from '../../kernel/pagination.js';
+import { assertValidPageRequest, type Page, type PageRequest } from '../../kernel/pagination.js';
+import { paginate } from '../paginate.js';
 import { formatInstant } from '../../kernel/time.js';
 import type { StoredToolCall } from '../../contract/events.js';
 
@@ -23,8 +18,6 @@ export interface MessageView {
   tool_call: StoredToolCall | null;
 }
 
-const LISTING_KEY = { createdDate: 'created_date', id: 'id' };
-
 /**
  * A page of a call's transcript, in the order the messages were spoken: (occurred_at, event
  * id), the order the call's events are folded in. CALL_NOT_FOUND when the call is not the
@@ -36,25 +29,31 @@ export async function listMessages(
   callId: string,
   request: PageRequest,
 ): Promise<Page<MessageView>> {
+  // An invalid combination of pagination parameters is reported before an unknown call.
   assertValidPageRequest(request);
   if ((await findCallCreatedDate(db, projectId, callId)) === undefined) throw errors.callNotFound(callId);
 
-  const position = await positionOf(
+  const page = await paginate(
     request,
-    (id) => findMessageCreatedDate(db, projectId, callId, id),
-    (id, direction) => `Message ${id} given in '${direction}' was not found in this call`,
+    {
+      items: filteredListing(db, messagesOfCall(db, projectId, callId)),
+      createdDateOf: (id) => findMessageCreatedDate(db, projectId, callId, id),
+      noun: 'Message',
+      within: 'in this call',
+    },
+    toMessageView,
   );
-  const query = messagesOfCall(db, projectId, callId);
-  const { rows, hasMore } = await fetchWindow(db, query, LISTING_KEY, {
-    order: request.order,
-    limit: request.limit,
-    position,
-  });
-  // Counted only when needed: for page numbers, or to tell an empty page from an empty call.
-  const total =
-    request.page !== undefined || rows.length === 0 ? await countMessages(db, projectId, callId) : undefined;
-  if (total === 0) throw noMessages(callId);
-  return finishPage(rows.map(toMessageView), hasMore, request, total);
+  if (page.data.length === 0 && hasNoMessages(page, request)) throw noMessages(callId);
+  return page;
+}
+
+/**
+ * Whether an empty page means the call has no message at all: page mode counted none, and a
+ * first page is empty only then (a cursor is one of the call's messages, so it has one).
+ */
+function hasNoMessages(page: Page<MessageView>, request: PageRequest): boolean {
+  if (page.total_pages !== null) return page.total_pages === 0;
+  return request.after === undefined && request.before === undefined;
 }
 
 const noMessages = (callId: string) =>

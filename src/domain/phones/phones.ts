@@ -4,7 +4,6 @@ import type { Db } from '../../store/database.js';
 import { dbInstant } from '../../store/dialect.js';
 import { withRetries } from '../../store/failures.js';
 import {
-  countPhones,
   deletePhone,
   findPhone,
   findPhoneByNumber,
@@ -17,6 +16,7 @@ import {
 } from '../../store/phones-repo.js';
 import { existingAgent } from '../agents/agents.js';
 import { paginate } from '../paginate.js';
+import { filteredListing } from '../../store/keyset.js';
 import type { Page, PageRequest } from '../../kernel/pagination.js';
 import { formatInstant, nowMicros, type Micros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';
@@ -123,12 +123,10 @@ export async function listPhones(
   }
   if (filter.endAssignedAt !== undefined) query = query.where('assigned_at', '<=', dbInstant(db, filter.endAssignedAt));
   const page = await paginate(
-    db,
     request,
     {
-      query,
+      items: filteredListing(db, query),
       createdDateOf: async (id) => (await findPhone(db, projectId, id))?.created_date,
-      count: () => countPhones(db, projectId),
       noun: 'Phone',
     },
     (row) => row,

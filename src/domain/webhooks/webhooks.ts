@@ -1,15 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError, RequestValidationError } from '../../kernel/errors.js';
 import type { Db } from '../../store/database.js';
+import { deliveriesOf, findDelivery, requeueEvent, type WebhookDeliveryRow } from '../../store/webhook-outbox-repo.js';
 import {
-  countDeliveries,
-  deliveriesOf,
-  findDelivery,
-  requeueEvent,
-  type WebhookDeliveryRow,
-} from '../../store/webhook-outbox-repo.js';
-import {
-  countWebhooks,
   deleteWebhook,
   findWebhook,
   insertWebhook,
@@ -26,6 +19,7 @@ import {
   type UrlPolicy,
 } from './url-policy.js';
 import { paginate } from '../paginate.js';
+import { filteredListing } from '../../store/keyset.js';
 import type { Page, PageRequest } from '../../kernel/pagination.js';
 import { formatInstant, nowMicros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';
@@ -82,12 +76,10 @@ export async function createWebhook(
 
 export async function listWebhooks(db: Db, projectId: string, request: PageRequest): Promise<Page<WebhookView>> {
   return paginate(
-    db,
     request,
     {
-      query: webhooksOf(db, projectId),
+      items: filteredListing(db, webhooksOf(db, projectId)),
       createdDateOf: async (id) => (await findWebhook(db, projectId, id))?.created_date,
-      count: () => countWebhooks(db, projectId),
       noun: 'Webhook',
     },
     toWebhookView,
@@ -139,12 +131,10 @@ export async function listDeliveries(
 ): Promise<Page<DeliveryView>> {
   await existing(db, projectId, webhookId);
   return paginate(
-    db,
     request,
     {
-      query: deliveriesOf(db, webhookId),
+      items: filteredListing(db, deliveriesOf(db, webhookId)),
       createdDateOf: async (id) => (await findDelivery(db, webhookId, id))?.created_date,
-      count: () => countDeliveries(db, webhookId),
       noun: 'Delivery',
     },
     toDeliveryView,
