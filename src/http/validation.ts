@@ -4,6 +4,7 @@ import type { FastifySchemaCompiler } from 'fastify';
 import { RequestValidationError, type ValidationIssue } from '../kernel/errors.js';
 import { parseUuid } from '../kernel/uuid.js';
 import { parseInstant } from '../kernel/time.js';
+import { canonicalizerFor, type Canonicalize } from './canonical-ids.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
@@ -14,14 +15,22 @@ const LOCATION: Record<string, string> = { body: 'body', params: 'path', queryst
  * Validators for request parts. Two Ajv instances because FastAPI's rules differ by part: path,
  * query and header values arrive as text and are coerced ("5" is an integer there), while a JSON
  * body is taken strictly as sent, as pydantic does. `uuid` and `date-time` are the lax forms
- * pydantic accepts, so what validates here is exactly what the domain can parse.
+ * pydantic accepts, so what validates here is exactly what the domain can parse; a UUID that
+ * validates is then rewritten to its canonical form (canonical-ids.ts), so handlers get only that.
  */
 export function createValidatorCompiler(sharedSchemas: object[]): FastifySchemaCompiler<unknown> {
   const strict = newAjv(false, sharedSchemas);
   const coercing = newAjv('array', sharedSchemas);
+  const byId = new Map(sharedSchemas.map((schema) => [(schema as { $id: string }).$id, schema]));
   return ({ schema, httpPart }) => {
-    if (httpPart !== 'body') return coercing.compile(schema as object);
-    const validate = strict.compile(schema as object);
+    const canonicalize = canonicalizerFor(schema as object, byId);
+    const validate = compilePart(schema as object, httpPart);
+    return canonicalize === undefined ? validate : thenCanonical(validate, canonicalize);
+  };
+
+  function compilePart(schema: object, httpPart: string | undefined): Validate {
+    if (httpPart !== 'body') return coercing.compile(schema);
+    const validate = strict.compile(schema);
     // A route that takes a body was sent none (see json-body.ts), or JSON null: FastAPI's
     // "Field required". Fastify hands both over as null.
     const validateBody = (data: unknown) => {
@@ -32,7 +41,20 @@ export function createValidatorCompiler(sharedSchemas: object[]): FastifySchemaC
     };
     validateBody.errors = undefined as typeof validate.errors;
     return validateBody;
+  }
+}
+
+type Validate = ReturnType<FastifySchemaCompiler<unknown>>;
+
+/** `validate`, then, when the value was valid, its UUIDs rewritten in place. */
+function thenCanonical(validate: Validate, canonicalize: Canonicalize): Validate {
+  const validateThenCanonicalize: Validate = (data) => {
+    const valid = validate(data);
+    validateThenCanonicalize.errors = validate.errors;
+    if (valid === true) canonicalize(data);
+    return valid;
   };
+  return validateThenCanonicalize;
 }
 
 const MISSING_BODY: ValidationIssue = { type: 'missing', loc: ['body'], msg: 'Field required', input: null };

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { deleteProjectApiKey, getProjectApiKey, updateProjectApiKey } from '../../../domain/api-keys/api-keys.js';
 import { parseInstant } from '../../../kernel/time.js';
-import { canonicalUuid } from '../../../kernel/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
@@ -24,7 +23,6 @@ const errorsOf = {
 /** GET, PATCH and DELETE /v1/api_key/{id}. */
 export const apiKeyItemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   const { db, credentialCache } = deps;
-  const idOf = (id: string) => canonicalUuid(id) as string;
 
   app.get(
     '/v1/api_key/:id',
@@ -41,7 +39,7 @@ export const apiKeyItemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
         response: { 200: Type.Ref(RedactedApiKeyResponseSchema, { description: 'Successful Response' }), ...errorsOf },
       },
     },
-    async (request) => getProjectApiKey(db, principalOf(request).projectId, idOf(request.params.id)),
+    async (request) => getProjectApiKey(db, principalOf(request).projectId, request.params.id),
   );
 
   app.patch(
@@ -67,7 +65,7 @@ export const apiKeyItemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
       return updateProjectApiKey(
         db,
         principalOf(request),
-        idOf(request.params.id),
+        request.params.id,
         {
           name: body.name,
           restricted: body.restricted,
@@ -94,7 +92,7 @@ export const apiKeyItemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
       },
     },
     async (request, reply) => {
-      await deleteProjectApiKey(db, principalOf(request), idOf(request.params.id), credentialCache);
+      await deleteProjectApiKey(db, principalOf(request), request.params.id, credentialCache);
       return reply.send(null);
     },
   );

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { BULK_DELETE_LIMIT, bulkDeleteCalls } from '../../../domain/calls/delete-calls.js';
-import { canonicalUuid } from '../../../kernel/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
@@ -52,7 +51,7 @@ export const bulkDeleteCallsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async 
       },
     },
     async (request) => {
-      const callIds = request.body.call_ids.map((id) => canonicalUuid(id) as string);
+      const callIds = request.body.call_ids;
       const deleted = await bulkDeleteCalls(deps.db, deps.recordings.blobs, principalOf(request).projectId, callIds);
       return { deleted };
     },

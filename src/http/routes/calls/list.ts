@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { listCalls } from '../../../domain/calls/list-calls.js';
 import { parseInstant } from '../../../kernel/time.js';
-import { canonicalUuid } from '../../../kernel/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import { recordingUrlsFor } from '../../recording-urls.js';
 import type { RouteDeps } from '../../route-deps.js';
@@ -50,17 +49,16 @@ export const listCallsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
     },
     async (request, reply) => {
       const q = request.query;
-      const uuid = (value: string | undefined) => (value === undefined ? undefined : canonicalUuid(value));
       const instant = (value: string | undefined) => (value === undefined ? undefined : parseInstant(value));
       const page = await listCalls(
         db,
         principalOf(request).projectId,
         {
-          agentId: uuid(q.agent_id),
+          agentId: q.agent_id,
           status: q.status,
           type: q.type,
-          contactId: uuid(q.contact_id),
-          phoneId: uuid(q.phone_id),
+          contactId: q.contact_id,
+          phoneId: q.phone_id,
           createdFrom: instant(q.start_created_date),
           createdTo: instant(q.end_created_date),
         },

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { listMessages } from '../../../domain/calls/list-messages.js';
-import { canonicalUuid } from '../../../kernel/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
@@ -40,12 +39,7 @@ export const callMessagesRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (ap
     },
     async (request) => {
       const q = request.query;
-      return listMessages(
-        db,
-        principalOf(request).projectId,
-        canonicalUuid(request.params.id) as string,
-        pageRequestOf(q),
-      );
+      return listMessages(db, principalOf(request).projectId, request.params.id, pageRequestOf(q));
     },
   );
 };

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { claimJobs, confirmJob, type ClaimedJob } from '../../../domain/dialing/dial-jobs.js';
 import { inboundRoute } from '../../../domain/dialing/inbound-route.js';
-import { canonicalUuid } from '../../../kernel/uuid.js';
 import { requireRuntimeToken } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
@@ -93,7 +92,7 @@ export const dialJobRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
         },
       },
     },
-    async (request) => confirmJob(db, canonicalUuid(request.params.job_id) as string, request.body.lease_token),
+    async (request) => confirmJob(db, request.params.job_id, request.body.lease_token),
   );
 
   app.get(
@@ -116,6 +115,6 @@ export const dialJobRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
         },
       },
     },
-    async (request) => inboundRoute(db, canonicalUuid(request.params.phone_id) as string),
+    async (request) => inboundRoute(db, request.params.phone_id),
   );
 };

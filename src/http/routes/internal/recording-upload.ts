@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { AUDIO_TYPES, recordingTooLarge, storeRecording } from '../../../domain/recordings/store-recording.js';
-import { canonicalUuid } from '../../../kernel/uuid.js';
 import { errors } from '../../../kernel/errors.js';
 import { requireRuntimeToken } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
@@ -58,7 +57,7 @@ export const recordingUploadRoute: FastifyPluginAsyncTypebox<RouteDeps> = async 
       },
     },
     async (request, reply) => {
-      const callId = canonicalUuid(request.params.id) as string;
+      const callId = request.params.id;
       const row = await storeRecording(db, recordings.blobs, {
         callId,
         contentType: mediaTypeOf(request.headers['content-type']),

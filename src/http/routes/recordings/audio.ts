@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { recordingForLink } from '../../../domain/recordings/access.js';
 import { AUDIO_TYPES } from '../../../domain/recordings/store-recording.js';
-import { canonicalUuid } from '../../../kernel/uuid.js';
 import { ApiError } from '../../../kernel/errors.js';
 import { byteRangeOf } from '../../byte-range.js';
 import type { RouteDeps } from '../../route-deps.js';
@@ -41,7 +40,7 @@ export const recordingAudioRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (
       },
     },
     async (request, reply) => {
-      const callId = canonicalUuid(request.params.call_id) as string;
+      const callId = request.params.call_id;
       const { expires, signature } = request.query;
       const row = await recordingForLink(db, recordings.links, callId, expires, signature);
       const range = byteRangeOf(request.headers.range, row.size);

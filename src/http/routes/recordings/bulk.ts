@@ -8,7 +8,6 @@ import {
   recordingsForBulk,
 } from '../../../domain/recordings/access.js';
 import { AUDIO_TYPES } from '../../../domain/recordings/store-recording.js';
-import { canonicalUuid } from '../../../kernel/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
@@ -51,7 +50,7 @@ export const bulkRecordingsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (
       },
     },
     async (request, reply) => {
-      const callIds = request.body.call_ids.map((id) => canonicalUuid(id) as string);
+      const callIds = request.body.call_ids;
       const listed = await recordingsForBulk(db, principalOf(request).projectId, callIds);
       // A file missing from the blob store (lost, or deleted a moment ago) is left out up front:
       // once the archive is streaming, the only way to report a failure is to cut it short.

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { listDeliveries, redeliver } from '../../../domain/webhooks/webhooks.js';
-import { canonicalUuid } from '../../../kernel/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
@@ -12,7 +11,6 @@ import { PaginatedDeliveriesSchema, WebhookIdParamsSchema } from '../../../contr
 /** Extension (not in Diga's reference): a webhook's delivery attempts, and sending one again. */
 export const webhookDeliveryRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   const { db } = deps;
-  const uuid = (value: string | undefined) => (value === undefined ? undefined : canonicalUuid(value));
 
   app.get(
     '/v1/webhook/:id/deliveries',
@@ -39,7 +37,7 @@ export const webhookDeliveryRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
     },
     async (request) => {
       const q = request.query;
-      return listDeliveries(db, principalOf(request).projectId, uuid(request.params.id) as string, pageRequestOf(q));
+      return listDeliveries(db, principalOf(request).projectId, request.params.id, pageRequestOf(q));
     },
   );
 
@@ -68,12 +66,7 @@ export const webhookDeliveryRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
       },
     },
     async (request, reply) => {
-      const queued = await redeliver(
-        db,
-        principalOf(request).projectId,
-        uuid(request.params.id) as string,
-        uuid(request.params.delivery_id) as string,
-      );
+      const queued = await redeliver(db, principalOf(request).projectId, request.params.id, request.params.delivery_id);
       return reply.code(202).send(queued);
     },
   );

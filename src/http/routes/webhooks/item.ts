@@ -6,7 +6,6 @@ import {
   rotateWebhookSecret,
   updateWebhookSettings,
 } from '../../../domain/webhooks/webhooks.js';
-import { canonicalUuid } from '../../../kernel/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';
@@ -29,7 +28,6 @@ const errorsOf = {
 /** GET, PATCH, DELETE /v1/webhook/{id} and POST /v1/webhook/{id}/rotate. */
 export const webhookItemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   const { db, webhookTargets } = deps;
-  const idOf = (id: string) => canonicalUuid(id) as string;
   const common = { tags: ['Webhooks'], security: [{ CustomHTTPBearer: [] }], params: WebhookIdParamsSchema };
 
   app.get(
@@ -45,7 +43,7 @@ export const webhookItemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (ap
         response: { 200: Type.Ref(WebhookResponseSchema, { description: 'Successful Response' }), ...errorsOf },
       },
     },
-    async (request) => getWebhook(db, principalOf(request).projectId, idOf(request.params.id)),
+    async (request) => getWebhook(db, principalOf(request).projectId, request.params.id),
   );
 
   app.patch(
@@ -64,7 +62,7 @@ export const webhookItemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (ap
       },
     },
     async (request) =>
-      updateWebhookSettings(db, principalOf(request).projectId, idOf(request.params.id), request.body, webhookTargets),
+      updateWebhookSettings(db, principalOf(request).projectId, request.params.id, request.body, webhookTargets),
   );
 
   app.delete(
@@ -80,7 +78,7 @@ export const webhookItemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (ap
       },
     },
     async (request, reply) => {
-      await removeWebhook(db, principalOf(request).projectId, idOf(request.params.id));
+      await removeWebhook(db, principalOf(request).projectId, request.params.id);
       return reply.send(null);
     },
   );
@@ -98,6 +96,6 @@ export const webhookItemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (ap
         response: { 200: Type.Ref(WebhookSecretResponseSchema, { description: 'Successful Response' }), ...errorsOf },
       },
     },
-    async (request) => rotateWebhookSecret(db, principalOf(request).projectId, idOf(request.params.id)),
+    async (request) => rotateWebhookSecret(db, principalOf(request).projectId, request.params.id),
   );
 };
