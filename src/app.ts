@@ -25,6 +25,7 @@ import { messageSchemas } from './contract/messages.js';
 import { recordingSchemas } from './contract/recordings.js';
 import { apiKeySchemas } from './contract/api-keys.js';
 import { createValidatorCompiler } from './http/validation.js';
+import { serializerFor } from './kernel/json-serializer.js';
 import { CredentialCache } from './domain/api-keys/credential-cache.js';
 import { RecordingLinks } from './domain/recordings/links.js';
 import type { BlobStore } from './store/blobs/blob-store.js';
@@ -124,6 +125,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   ];
   for (const schema of shared) app.addSchema(schema);
   app.setValidatorCompiler(createValidatorCompiler(shared));
+  // The response schemas serialize the bodies (json-serializer.ts keeps the contract's key order).
+  app.setSerializerCompiler(({ schema }) => serializerFor(schema as object, shared));
 
   app.addHook('onResponse', (request, reply, done) => {
     request.log.info(

@@ -4,7 +4,6 @@ import { createProjectApiKey, listProjectApiKeys } from '../../../domain/api-key
 import { parseInstant } from '../../../kernel/time.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
 import { ApiKeyRequestSchema, ApiKeyResponseSchema, PaginatedApiKeysSchema } from '../../../contract/api-keys.js';
 import { errorResponse, validationErrorResponse, listErrorResponses } from '../../../contract/errors.js';
 import { pageRequestOf, paginationQuery } from '../../../contract/pagination.js';
@@ -16,7 +15,6 @@ export const apiKeyCollectionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = asyn
     '/v1/api_key/',
     {
       onRequest: requireApiKey(deps, 'api_keys.view', 'view API keys'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         tags: ['API Keys'],
         summary: 'List Api Keys',
@@ -40,7 +38,6 @@ export const apiKeyCollectionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = asyn
     '/v1/api_key/',
     {
       onRequest: requireApiKey(deps, 'api_keys.create', 'create API keys'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         tags: ['API Keys'],
         summary: 'Create Api Key',

@@ -4,7 +4,6 @@ import { deleteProjectApiKey, getProjectApiKey, updateProjectApiKey } from '../.
 import { parseInstant } from '../../../kernel/time.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
 import {
   ApiKeyIdParamsSchema,
   ApiKeyUpdateRequestSchema,
@@ -28,7 +27,6 @@ export const apiKeyItemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
     '/v1/api_key/:id',
     {
       onRequest: requireApiKey(deps, 'api_keys.view', 'view API keys'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         tags: ['API Keys'],
         summary: 'Get Api Key',
@@ -46,7 +44,6 @@ export const apiKeyItemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
     '/v1/api_key/:id',
     {
       onRequest: requireApiKey(deps, 'api_keys.update', 'update API keys'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         tags: ['API Keys'],
         summary: 'Update Api Key',

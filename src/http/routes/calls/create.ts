@@ -4,7 +4,6 @@ import { placeCall } from '../../../domain/calls/place-call.js';
 import { Nullable } from '../../../kernel/typebox.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
 import { sendStoredCall } from '../../stored-call.js';
 import { CallResponseSchema } from '../../../contract/calls.js';
 import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
@@ -43,7 +42,6 @@ export const createCallRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app,
     '/v1/call/',
     {
       onRequest: requireApiKey(deps, 'calls.create', 'create calls'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         tags: ['Calls'],
         summary: 'Make outbound call',

@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import { canonicalUuid } from '../../../kernel/uuid.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
 import { sendStoredCall } from '../../stored-call.js';
 import { CallIdParamsSchema, CallResponseSchema } from '../../../contract/calls.js';
 import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
@@ -14,7 +13,6 @@ export const getCallRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
     '/v1/call/:id',
     {
       onRequest: requireApiKey(deps, 'calls.view', 'view calls'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         tags: ['Calls'],
         summary: 'Get call by ID',

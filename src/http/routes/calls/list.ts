@@ -5,7 +5,7 @@ import { parseInstant } from '../../../kernel/time.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import { recordingUrlsFor } from '../../recording-urls.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder, sendJsonText } from '../../serialize.js';
+import { sendJsonText } from '../../serialize.js';
 import { CallStatusSchema, CallTypeSchema, PaginatedCallsSchema } from '../../../contract/calls.js';
 import { errorResponse, listErrorResponses } from '../../../contract/errors.js';
 import { pageRequestOf, paginationQuery } from '../../../contract/pagination.js';
@@ -31,7 +31,6 @@ export const listCallsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
     '/v1/call/',
     {
       onRequest: requireApiKey(deps, 'calls.view', 'view calls'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         tags: ['Calls'],
         summary: 'List all calls',

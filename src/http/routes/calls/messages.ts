@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import { listMessages } from '../../../domain/calls/list-messages.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
 import { CallIdParamsSchema } from '../../../contract/calls.js';
 import { errorResponse } from '../../../contract/errors.js';
 import { PaginatedMessagesSchema } from '../../../contract/messages.js';
@@ -17,7 +16,6 @@ export const callMessagesRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (ap
     {
       // Diga's own wording for this endpoint's 403, though the permission is messages.view.
       onRequest: requireApiKey(deps, 'messages.view', 'view calls'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         tags: ['Calls'],
         summary: 'Get call messages/transcription',

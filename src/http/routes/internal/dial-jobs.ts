@@ -4,7 +4,6 @@ import { claimJobs, confirmJob, type ClaimedJob } from '../../../domain/dialing/
 import { inboundRoute } from '../../../domain/dialing/inbound-route.js';
 import { requireRuntimeToken } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
 import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
 import { ClaimResponseSchema, InboundRouteSchema } from '../../../contract/dial-jobs.js';
 
@@ -33,7 +32,6 @@ export const dialJobRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
     '/internal/v1/dial-jobs/claim',
     {
       onRequest: requireRuntimeToken(deps),
-      serializerCompiler: keepKeyOrder,
       schema: {
         ...common,
         summary: 'Claim dial jobs',
@@ -99,7 +97,6 @@ export const dialJobRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
     '/internal/v1/phones/:phone_id/inbound-route',
     {
       onRequest: requireRuntimeToken(deps),
-      serializerCompiler: keepKeyOrder,
       schema: {
         ...common,
         summary: 'Route an inbound call',

@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import { createWebhook, listWebhooks } from '../../../domain/webhooks/webhooks.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
 import { errorResponse, validationErrorResponse, listErrorResponses } from '../../../contract/errors.js';
 import { pageRequestOf, paginationQuery } from '../../../contract/pagination.js';
 import {
@@ -19,7 +18,6 @@ export const webhookCollectionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = asy
     '/v1/webhook/',
     {
       onRequest: requireApiKey(deps, 'webhooks.view', 'view webhooks'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         tags: ['Webhooks'],
         summary: 'Get Webhooks',
@@ -48,7 +46,6 @@ export const webhookCollectionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = asy
     '/v1/webhook/',
     {
       onRequest: requireApiKey(deps, 'webhooks.create', 'create webhooks'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         tags: ['Webhooks'],
         summary: 'Create Webhook',

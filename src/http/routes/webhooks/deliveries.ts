@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import { listDeliveries, redeliver } from '../../../domain/webhooks/webhooks.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
 import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
 import { pageRequestOf, paginationQuery } from '../../../contract/pagination.js';
 import { PaginatedDeliveriesSchema, WebhookIdParamsSchema } from '../../../contract/webhooks.js';
@@ -16,7 +15,6 @@ export const webhookDeliveryRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
     '/v1/webhook/:id/deliveries',
     {
       onRequest: requireApiKey(deps, 'webhooks.view', 'view webhooks'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         tags: ['Webhooks'],
         summary: 'List webhook deliveries (extension)',

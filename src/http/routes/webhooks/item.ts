@@ -8,7 +8,6 @@ import {
 } from '../../../domain/webhooks/webhooks.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
 import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
 import {
   WebhookIdParamsSchema,
@@ -34,7 +33,6 @@ export const webhookItemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (ap
     '/v1/webhook/:id',
     {
       onRequest: requireApiKey(deps, 'webhooks.view', 'view webhooks'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         ...common,
         summary: 'Get Webhook',
@@ -50,7 +48,6 @@ export const webhookItemRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (ap
     '/v1/webhook/:id',
     {
       onRequest: requireApiKey(deps, 'webhooks.update', 'update webhooks'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         ...common,
         summary: 'Update Webhook',
