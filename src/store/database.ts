@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Dialect } from './dialect.js';
-import { openPostgresStore, type PostgresOptions } from './postgres-store.js';
+import { openPostgresStore, type PostgresOptions } from './postgres/postgres-store.js';
 import type { Database } from './schema.js';
-import { openSqliteStore } from './sqlite-store.js';
+import { openSqliteStore } from './sqlite/sqlite-store.js';
 
 export type Db = Kysely<Database>;
 

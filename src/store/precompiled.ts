@@ -1,8 +1,8 @@
 import type { Compilable, CompiledQuery } from 'kysely';
 import type { Db } from './database.js';
 import { dialectOf, type Dialect } from './dialect.js';
-import { postgresReaderOf } from './postgres-reader.js';
-import { readerOf } from './sqlite-reader.js';
+import { postgresReaderOf } from './postgres/postgres-reader.js';
+import { readerOf } from './sqlite/sqlite-reader.js';
 
 /**
  * The SQL text of every precompiled query, with the name PostgreSQL knows it by: the

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import type { Store } from './database.js';
-import type { Database } from './schema.js';
+import type { Store } from '../database.js';
+import type { Database } from '../schema.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { attachReader, SqliteReader } from './sqlite-reader.js';
 

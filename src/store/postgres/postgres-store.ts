@@ -1,10 +1,10 @@
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
-import type { Store } from './database.js';
-import { parsePostgresInstant } from './dialect.js';
+import type { Store } from '../database.js';
+import { parsePostgresInstant } from '../dialect.js';
 import { attachPostgresReader, PostgresReader } from './postgres-reader.js';
-import { preparedStatementNames } from './precompiled.js';
-import type { Database } from './schema.js';
+import { preparedStatementNames } from '../precompiled.js';
+import type { Database } from '../schema.js';
 
 export interface PostgresOptions {
   /** Connections per process. */

@@ -1,5 +1,5 @@
 import SQLite from 'better-sqlite3';
-import { perInstance } from './per-instance.js';
+import { perInstance } from '../per-instance.js';
 
 /**
  * A second, read-only connection to a SQLite file store, for the hot point reads (see

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { perInstance } from './per-instance.js';
+import { perInstance } from '../per-instance.js';
 
 /**
  * The pool under a PostgreSQL store's Kysely instance, for the hot reads outside a transaction
