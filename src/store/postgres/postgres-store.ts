@@ -1,10 +1,11 @@
-import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { withBackend } from '../backend.js';
 import type { Store } from '../database.js';
-import { parsePostgresInstant } from '../dialect.js';
-import { attachPostgresReader, PostgresReader } from './postgres-reader.js';
-import { preparedStatementNames } from '../precompiled.js';
 import type { Database } from '../schema.js';
+import { PostgresReader } from './postgres-reader.js';
+import { PreparedStatements } from './prepared-statements.js';
+import { typeParsers } from './type-parsers.js';
 
 export interface PostgresOptions {
   /** Connections per process. */
@@ -17,21 +18,6 @@ export interface PostgresOptions {
   onPoolError: (error: Error) => void;
 }
 
-const TIMESTAMPTZ = 1184;
-const INT8 = 20;
-const JSON_OID = 114;
-const JSONB = 3802;
-
-/** Instants as microseconds, counts as numbers, JSON as its text: what the repositories expect. */
-const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === TIMESTAMPTZ) return parsePostgresInstant;
-    if (oid === INT8) return (text: string) => Number(text);
-    if (oid === JSON_OID || oid === JSONB) return (text: string) => text;
-    return pg.types.getTypeParser(oid, format);
-  },
-};
-
 export function openPostgresStore(url: string, options: Partial<PostgresOptions> = {}): Store {
   const pool = new pg.Pool({
     connectionString: url,
@@ -40,7 +26,7 @@ export function openPostgresStore(url: string, options: Partial<PostgresOptions>
     idleTimeoutMillis: 30_000,
     // Every session in UTC, so timestamptz text always ends in +00.
     options: `-c TimeZone=UTC -c statement_timeout=${options.statementTimeoutMs ?? 5000}`,
-    types,
+    types: typeParsers,
   });
   const onError = options.onPoolError ?? (() => {});
   // pg emits 'error' on a client whose connection drops. The pool listens only while a client is
@@ -49,39 +35,15 @@ export function openPostgresStore(url: string, options: Partial<PostgresOptions>
   // or a retry), and the pool discards the broken client when it is released.
   pool.on('error', onError);
   pool.on('connect', (client) => client.on('error', onError));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
-  attachPostgresReader(db, new PostgresReader(pool));
+  const statements = new PreparedStatements();
+  const dialect = new PostgresDialect({ pool: statements.namingPool(pool) });
+  const reader = new PostgresReader(pool, statements);
+  const db = new Kysely<Database>({ dialect: withBackend(dialect, { reader, statements }) });
   const { host, pathname } = new URL(url);
   return {
     db,
     dialect: 'postgres',
     description: `PostgreSQL ${host}${pathname}`,
     close: () => db.destroy(),
-  };
-}
-
-/**
- * The pool as Kysely sees it, with one change: the hot queries (precompiled.ts) run as named
- * prepared statements. Kysely sends every query unnamed, so PostgreSQL parses and plans it anew
- * each time; profiling the GET on PostgreSQL put that round of Parse/Describe at the top. A
- * client prepares a name on its first use and keeps it for the connection's life.
- */
-function withPreparedStatements(pool: pg.Pool): PostgresPool {
-  const prepared = new WeakSet<pg.PoolClient>();
-  return {
-    connect: async () => {
-      const client = await pool.connect();
-      if (!prepared.has(client)) {
-        prepared.add(client);
-        const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-        // Any other call (a query config with a callback, as pool.query makes) passes unchanged.
-        (client as { query: unknown }).query = (text: unknown, ...rest: unknown[]) => {
-          const name = typeof text === 'string' ? preparedStatementNames.get(text) : undefined;
-          return name === undefined ? query(text, ...rest) : query({ name, text, values: rest[0] });
-        };
-      }
-      return client as unknown as PostgresPoolClient;
-    },
-    end: () => pool.end(),
   };
 }
