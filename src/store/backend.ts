@@ -15,6 +15,7 @@ export interface Backend {
 }
 
 export interface DirectReader {
+  /** The rows of a read, on the backend's own connections rather than through Kysely. */
   all<R>(sql: string, parameters: unknown[]): R[] | Promise<R[]>;
   /**
    * The rows at once, without a promise, in this event-loop turn's read snapshot; absent where
@@ -30,6 +31,7 @@ export interface StatementNames {
 
 const BACKEND = Symbol('backend');
 
+/** A Kysely instance that no backend opened runs every query through Kysely. */
 const NONE: Backend = {};
 
 /**

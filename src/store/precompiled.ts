@@ -25,9 +25,10 @@ export interface Precompiled<P extends unknown[], R> {
  * conditions: `build` only hands its parameters to Kysely as values, and a row parameter has the
  * same keys on every call (the first call's keys are the query's columns). Outside a transaction,
  * the reads bypass Kysely, through the store's backend (backend.ts): a SQLite file store runs them
- * on its read-only connection (sqlite/sqlite-reader.ts), PostgreSQL sends them to the pool as
- * named prepared statements (postgres/postgres-reader.ts), the names its connections know them
- * by (postgres/prepared-statements.ts), as they run every other precompiled query.
+ * on its read-only connection (sqlite/sqlite-reader.ts), PostgreSQL sends them straight to its
+ * pool (postgres/postgres-reader.ts). On PostgreSQL every precompiled query, read or write, runs
+ * as a named prepared statement, under the name its store gives it
+ * (postgres/prepared-statements.ts).
  */
 export function precompiled<P extends unknown[], R>(build: (db: Db, ...params: P) => Compilable<R>): Precompiled<P, R> {
   const compiledFor = new Map<Dialect, { query: CompiledQuery<R>; slots: Slot[]; reads: boolean }>();
