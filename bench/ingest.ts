@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { RuntimeEvent } from '../src/contract/events.js';
 import { ingestEvents } from '../src/domain/calls/ingest.js';
 import { simulateCalls, simulatedBatches, type SimulatedCall } from '../src/demo/simulate-calls.js';
-import { openStore } from '../src/store/database.js';
+import { openStore } from '../src/store/open-store.js';
 import { median } from './measure.js';
 import { seedStore } from './seed.js';
 import { distDir } from './servers.js';

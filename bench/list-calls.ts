@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { listCalls, type CallFilters } from '../src/domain/calls/list-calls.js';
 import type { PageRequest } from '../src/kernel/pagination.js';
 import { createProject } from '../src/domain/projects/projects.js';
-import { openStore } from '../src/store/database.js';
+import { openStore } from '../src/store/open-store.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 
 /**

@@ -8,7 +8,7 @@ import { createApiKey, createRuntimeToken } from '../src/domain/api-keys/credent
 import { createProject } from '../src/domain/projects/projects.js';
 import { simulatedBatches } from '../src/demo/simulate-calls.js';
 import { selectCallsWithContact } from '../src/store/calls-repo.js';
-import { openStore } from '../src/store/database.js';
+import { openStore } from '../src/store/open-store.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { warmGetTables, warmPageCache } from './page-cache.js';
 

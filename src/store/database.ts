@@ -1,9 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Dialect } from './dialect.js';
-import { openPostgresStore, type PostgresOptions } from './postgres-store.js';
 import type { Database } from './schema.js';
-import { openSqliteStore } from './sqlite-store.js';
 
+/**
+ * The store as every layer above it sees it, whichever backend it is (open-store.ts chooses):
+ * here, apart from the backends, so that they and the shared repositories depend on it and not
+ * on each other.
+ */
 export type Db = Kysely<Database>;
 
 export interface Store {
@@ -14,23 +17,4 @@ export interface Store {
   /** Moves whenever another connection commits (SQLite's data_version); absent on PostgreSQL. */
   generation?: () => number;
   close(): Promise<void>;
-}
-
-export type StoreOptions = Partial<PostgresOptions>;
-
-/**
- * Opens the store a database URL names: `postgres://…` (or `postgresql://…`) for PostgreSQL;
- * otherwise the embedded SQLite store, as a file path, `sqlite:PATH`, `file:PATH` or `:memory:`.
- */
-export function openStore(databaseUrl: string, options: StoreOptions = {}): Store {
-  if (isPostgresUrl(databaseUrl)) return openPostgresStore(databaseUrl, options);
-  return openSqliteStore(sqlitePath(databaseUrl));
-}
-
-export function isPostgresUrl(databaseUrl: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(databaseUrl);
-}
-
-export function sqlitePath(databaseUrl: string): string {
-  return databaseUrl.replace(/^(sqlite|file):(\/\/)?/i, '');
 }

@@ -1,10 +1,10 @@
 import { PostgresAdapter, type Kysely } from 'kysely';
-import { formatInstant, parseInstant, type Micros } from '../kernel/time.js';
+import { formatInstant, type Micros } from '../kernel/time.js';
 
 /**
  * What differs between the two stores, in one place. SQLite keeps instants as integer
  * microseconds; PostgreSQL as timestamptz, written as ISO text (exact to the microsecond) and
- * read back as microseconds by the pool's type parsers (see postgres-store.ts).
+ * read back as microseconds by the pool's type parsers (postgres/type-parsers.ts).
  */
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -18,13 +18,6 @@ export function dialectOf(db: Kysely<any>): Dialect {
 export function dbInstant(db: Kysely<any>, micros: Micros): number {
   // The column type says number; on PostgreSQL the driver passes the ISO text through as is.
   return (dialectOf(db) === 'postgres' ? formatInstant(micros) : micros) as number;
-}
-
-/** Parses PostgreSQL's timestamptz text output (`2026-11-20 10:00:04.5+00`) into microseconds. */
-export function parsePostgresInstant(text: string): Micros {
-  const micros = parseInstant(text.replace(/([+-]\d{2})$/, '$1:00'));
-  if (micros === undefined) throw new Error(`unexpected timestamptz value: ${text}`);
-  return micros;
 }
 
 /** A row with its instant columns (`keys`) converted for the store. */

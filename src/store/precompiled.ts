@@ -1,15 +1,7 @@
 import type { Compilable, CompiledQuery } from 'kysely';
+import { backendOf } from './backend.js';
 import type { Db } from './database.js';
 import { dialectOf, type Dialect } from './dialect.js';
-import { postgresReaderOf } from './postgres-reader.js';
-import { readerOf } from './sqlite-reader.js';
-
-/**
- * The SQL text of every precompiled query, with the name PostgreSQL knows it by: the
- * PostgreSQL store runs these as named prepared statements (see postgres-store.ts), parsed and
- * planned once per connection instead of on every request.
- */
-export const preparedStatementNames = new Map<string, string>();
 
 /** Where a compiled parameter's value comes from: a parameter, or a key of a row parameter. */
 type Slot = { param: number; key?: string } | undefined;
@@ -32,46 +24,39 @@ export interface Precompiled<P extends unknown[], R> {
  * placeholder. They are located in the compiled parameter list, so any query shape works, on two
  * conditions: `build` only hands its parameters to Kysely as values, and a row parameter has the
  * same keys on every call (the first call's keys are the query's columns). Outside a transaction,
- * the reads bypass Kysely: a SQLite file store runs them on its read-only connection
- * (sqlite-reader.ts), PostgreSQL sends them to the pool as named statements (postgres-reader.ts).
+ * the reads bypass Kysely, through the store's backend (backend.ts): a SQLite file store runs them
+ * on its read-only connection (sqlite/sqlite-reader.ts), PostgreSQL sends them straight to its
+ * pool (postgres/postgres-reader.ts). On PostgreSQL every precompiled query, read or write, runs
+ * as a named prepared statement, under the name its store gives it
+ * (postgres/prepared-statements.ts).
  */
 export function precompiled<P extends unknown[], R>(build: (db: Db, ...params: P) => Compilable<R>): Precompiled<P, R> {
-  const compiledFor = new Map<
-    Dialect,
-    { query: CompiledQuery<R>; slots: Slot[]; reads: boolean; name: string | undefined }
-  >();
+  const compiledFor = new Map<Dialect, { query: CompiledQuery<R>; slots: Slot[]; reads: boolean }>();
   const compiled = (db: Db, dialect: Dialect, params: P) => {
     let entry = compiledFor.get(dialect);
     if (entry === undefined) {
-      const name = dialect === 'postgres' ? `diga_${preparedStatementNames.size + 1}` : undefined;
-      entry = { ...compile(build, db, params), name };
+      entry = compile(build, db, params);
       compiledFor.set(dialect, entry);
-      if (name !== undefined) preparedStatementNames.set(entry.query.sql, name);
     }
-    const { query, slots, reads, name } = entry;
+    const { query, slots, reads } = entry;
     const parameters = slots.map((slot, i) => {
       if (slot === undefined) return query.parameters[i];
       const value = params[slot.param];
       return slot.key === undefined ? value : (value as Record<string, unknown>)[slot.key];
     });
-    return { query, parameters, reads, name };
+    return { query, parameters, reads };
   };
   const run = async (db: Db, ...params: P): Promise<R[]> => {
-    const dialect = dialectOf(db);
-    const { query, parameters, reads, name } = compiled(db, dialect, params);
-    if (reads) {
-      const sqlite = dialect === 'sqlite' ? readerOf(db) : undefined;
-      if (sqlite !== undefined) return sqlite.all<R>(query.sql, parameters);
-      const postgres = dialect === 'postgres' ? postgresReaderOf(db) : undefined;
-      if (postgres !== undefined && name !== undefined) return postgres.all<R>(name, query.sql, parameters);
-    }
+    const { query, parameters, reads } = compiled(db, dialectOf(db), params);
+    const { reader, statements } = backendOf(db);
+    if (reads && reader !== undefined && !db.isTransaction) return reader.all<R>(query.sql, parameters);
+    statements?.prepare(query.sql);
     return (await db.executeQuery<R>({ ...query, parameters })).rows;
   };
   const now = (db: Db, ...params: P): R[] | undefined => {
-    const dialect = dialectOf(db);
-    const reader = dialect === 'sqlite' ? readerOf(db) : undefined;
-    if (reader === undefined) return undefined;
-    const { query, parameters, reads } = compiled(db, dialect, params);
+    const reader = db.isTransaction ? undefined : backendOf(db).reader;
+    if (reader?.readInTurn === undefined) return undefined;
+    const { query, parameters, reads } = compiled(db, dialectOf(db), params);
     return reads ? reader.readInTurn<R>(query.sql, parameters) : undefined;
   };
   return Object.assign(run, { now });

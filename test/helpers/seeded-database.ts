@@ -1,6 +1,7 @@
 import { createApiKey, createRuntimeToken } from '../../src/domain/api-keys/credentials.js';
 import { createProject } from '../../src/domain/projects/projects.js';
-import { openStore, type Store } from '../../src/store/database.js';
+import type { Store } from '../../src/store/database.js';
+import { openStore } from '../../src/store/open-store.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { createTestDatabase, type BackendName, type TestDatabase } from './backends.js';
 

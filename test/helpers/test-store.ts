@@ -1,4 +1,5 @@
-import { openStore, type Store } from '../../src/store/database.js';
+import type { Store } from '../../src/store/database.js';
+import { openStore } from '../../src/store/open-store.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { createTestDatabase, type BackendName } from './backends.js';
 

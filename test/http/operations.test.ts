@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
-import { openStore } from '../../src/store/database.js';
+import { openStore } from '../../src/store/open-store.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { createTestDatabase, describeEachBackend } from '../helpers/backends.js';

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { sql } from 'kysely';
 import type { Store } from '../../src/store/database.js';
 import { dbInstant } from '../../src/store/dialect.js';
+import { openStore } from '../../src/store/open-store.js';
 import { precompiled } from '../../src/store/precompiled.js';
 import { describeEachBackend } from '../helpers/backends.js';
 import { openTestStore, type TestStore } from '../helpers/test-store.js';
@@ -69,6 +71,36 @@ describeEachBackend('precompiled queries', (backend) => {
       'seen once committed',
     );
   });
+
+  test(
+    'on PostgreSQL they run as prepared statements, through the pool and through Kysely, named by each store',
+    { skip: backend !== 'postgres' && 'PostgreSQL only' },
+    async () => {
+      // A second store on the same database, with one connection: every statement below runs on
+      // it, whether sent straight through the pool (a read) or through Kysely (a write).
+      const other = openStore(testStore.url, { poolSize: 1 });
+      try {
+        const project = {
+          id: '00000000-0000-4000-8000-000000000007',
+          name: 'Named',
+          created_date: dbInstant(other.db, 7),
+        };
+        await upsertProject(other.db, project);
+        assert.deepEqual(
+          (await projectNamed(other.db, project.id)).map((row) => row.name),
+          ['Named'],
+        );
+        const { rows } = await sql<{ name: string; statement: string }>`
+          select name, statement from pg_prepared_statements order by name`.execute(other.db);
+        assert.equal(rows.length, 2, 'the two precompiled queries, and nothing Kysely sent unnamed');
+        assert.ok(rows.some((row) => /^insert into "projects"/.test(row.statement)));
+        assert.ok(rows.some((row) => /^select "id", "name"/.test(row.statement)));
+        assert.notEqual(rows[0]?.name, rows[1]?.name);
+      } finally {
+        await other.close();
+      }
+    },
+  );
 
   test('now() answers at once only where the read runs synchronously: a SQLite file, outside a transaction', async () => {
     const project = { id: '00000000-0000-4000-8000-000000000004', name: 'Now', created_date: dbInstant(store.db, 4) };

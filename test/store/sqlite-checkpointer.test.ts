@@ -4,7 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { createProject } from '../../src/domain/projects/projects.js';
-import { openStore, type Store } from '../../src/store/database.js';
+import type { Store } from '../../src/store/database.js';
+import { openStore } from '../../src/store/open-store.js';
 import { openTestStore, type TestStore } from '../helpers/test-store.js';
 
 /**

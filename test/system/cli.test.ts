@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import { DirectoryBlobStore } from '../../src/store/blobs/directory-store.js';
-import { openStore } from '../../src/store/database.js';
+import { openStore } from '../../src/store/open-store.js';
 import { migrations } from '../../src/store/migrations/index.js';
 import { runCli, tempDir } from '../helpers/processes.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createApiKey, createRuntimeToken } from '../../src/domain/api-keys/credentials.js';
 import { createProject } from '../../src/domain/projects/projects.js';
-import { openStore } from '../../src/store/database.js';
+import { openStore } from '../../src/store/open-store.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { createTestDatabase, postgresAdminUrl, type TestDatabase } from '../helpers/backends.js';
 import { assertMatchesSeed } from '../helpers/contract.js';

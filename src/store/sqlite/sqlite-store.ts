@@ -2,10 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import type { Store } from './database.js';
-import type { Database } from './schema.js';
+import { withBackend } from '../backend.js';
+import type { Store } from '../database.js';
+import type { Database } from '../schema.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
-import { attachReader, SqliteReader } from './sqlite-reader.js';
+import { SqliteReader } from './sqlite-reader.js';
 
 /** The embedded store: one SQLite file in WAL mode. */
 export function openSqliteStore(path: string): Store {
@@ -33,9 +34,8 @@ export function openSqliteStore(path: string): Store {
   // A file has a second, read-only connection for the hot reads; an in-memory store cannot.
   const reader = inFile ? SqliteReader.open(path) : undefined;
   const database = withStatementCache(sqlite, () => reader?.endTurn());
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: withBackend(new SqliteDialect({ database }), { reader }) });
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
-  if (reader !== undefined) attachReader(db, reader);
   return {
     db,
     dialect: 'sqlite',

@@ -1,5 +1,5 @@
 import SQLite from 'better-sqlite3';
-import { perInstance } from './per-instance.js';
+import type { DirectReader } from '../backend.js';
 
 /**
  * A second, read-only connection to a SQLite file store, for the hot point reads (see
@@ -8,19 +8,18 @@ import { perInstance } from './per-instance.js';
  * running the read on that connection between a transaction's statements would see its
  * uncommitted writes. Its statements run synchronously, without Kysely's per-query machinery.
  *
- * The reads of a GET's fast path share one read transaction per event-loop turn (readInTurn):
- * begun by the first, committed when the turn's immediates run, so that the reads after it skip
- * SQLite's per-statement locking and WAL-index work (about 6 % of a GET's CPU time in the
- * profile, 8 µs per request measured under load: docs/BENCHMARKS.md, eighth session). A read
- * must still see every write acknowledged before its request arrived. This process's own writes
- * end the snapshot as they commit (endTurn, called by the writer's connection: sqlite-store.ts).
- * Another process's commit (the CLI's) is seen from the next turn on: the fast path runs as a
- * request is read from its socket, in libuv's poll phase, and its snapshot ends in the check
- * phase that follows, before the next poll reads any request. (A pipelined request held back
- * until an earlier answer on its connection is sent, when that answer is sent from an immediate,
- * is parsed in the check phase; its snapshot then lasts one turn more.)
+ * The reads of a GET's fast path share one read transaction per event-loop turn (readInTurn): begun
+ * by the first, committed when the turn's immediates run, so that the reads after it skip SQLite's
+ * per-statement locking and WAL-index work (about 6 % of a GET's CPU time in the profile:
+ * docs/BENCHMARKS.md). A read must still see every write acknowledged before its request arrived.
+ * This process's own writes end the snapshot as they commit (endTurn, called by the writer's
+ * connection: sqlite-store.ts). Another process's commit (the CLI's) is seen from the next turn on:
+ * the fast path runs as a request is read from its socket, in libuv's poll phase, and its snapshot
+ * ends in the check phase that follows, before the next poll reads any request. (A pipelined
+ * request held back until an earlier answer on its connection is sent, when that answer is sent
+ * from an immediate, is parsed in the check phase; its snapshot then lasts one turn more.)
  */
-export class SqliteReader {
+export class SqliteReader implements DirectReader {
   private readonly queries = new Map<string, { statement: SQLite.Statement; rowsOf: RowBuilder }>();
 
   private readonly begin: SQLite.Statement;
@@ -79,18 +78,10 @@ type RowBuilder = (raw: unknown[][]) => unknown[];
 /**
  * Rows as objects, as better-sqlite3 returns them, but built by an object literal compiled for
  * the query's columns from the rows it returns as arrays: better-sqlite3 sets each column on a
- * new object from C++, a fifth of a GET's read in the profile and 2–7 µs per request measured
- * under load (docs/BENCHMARKS.md, eighth session). A repeated column name keeps its last value, as
- * better-sqlite3's own objects do.
+ * new object from C++, a fifth of a GET's read in the profile (docs/BENCHMARKS.md). A repeated
+ * column name keeps its last value, as better-sqlite3's own objects do.
  */
 function rowBuilder(columns: readonly string[]): RowBuilder {
   const fields = columns.map((name, index) => `${JSON.stringify(name)}: row[${index}]`).join(', ');
   return new Function('rows', `return rows.map((row) => ({ ${fields} }));`) as RowBuilder;
 }
-
-const readers = perInstance<SqliteReader>();
-
-export const attachReader = readers.attach;
-
-/** The reader of a SQLite file store's Kysely instance; none in a transaction or in memory. */
-export const readerOf = readers.of;

@@ -1,0 +1,23 @@
+import type pg from 'pg';
+import type { DirectReader } from '../backend.js';
+import type { PreparedStatements } from './prepared-statements.js';
+
+/**
+ * The pool under a PostgreSQL store's Kysely instance, for the hot reads outside a transaction
+ * (precompiled.ts): each a named prepared statement sent straight through `pg`, without Kysely's
+ * per-query machinery (connection provider, executor, plugins), which cost 5–8 % of a GET's CPU
+ * time on PostgreSQL and, its objects outliving requests that wait for the database, about 70 MB
+ * of peak RSS (docs/BENCHMARKS.md). The same pool, type parsers, session settings and statement
+ * names as the store's Kysely instance.
+ */
+export class PostgresReader implements DirectReader {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly statements: PreparedStatements,
+  ) {}
+
+  async all<R>(text: string, values: unknown[]): Promise<R[]> {
+    const name = this.statements.nameOf(text);
+    return (await this.pool.query({ name, text, values })).rows as R[];
+  }
+}
