@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { createApiKey, createRuntimeToken, revokeApiKey } from '../domain/api-keys/credentials.js';
-import { isPermission, type Permission } from '../domain/api-keys/permissions.js';
+import type { Permission } from '../contract/api-keys.js';
+import { isPermission } from '../domain/api-keys/permissions.js';
 import { bootstrapEmptyStore, createProject } from '../domain/projects/projects.js';
 import { formatInstant, parseInstant } from '../kernel/time.js';
 import { canonicalUuid } from '../kernel/uuid.js';

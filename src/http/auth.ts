@@ -7,7 +7,8 @@ import {
   cachedApiKey,
   type Principal,
 } from '../domain/api-keys/credentials.js';
-import { allows, type Permission } from '../domain/api-keys/permissions.js';
+import { allows } from '../domain/api-keys/permissions.js';
+import type { Permission } from '../contract/api-keys.js';
 import type { RouteDeps } from './route-deps.js';
 
 declare module 'fastify' {

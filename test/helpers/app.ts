@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { buildApp, type AppDeps } from '../../src/app.js';
 import { DirectoryBlobStore } from '../../src/store/blobs/directory-store.js';
 import { createApiKey, createRuntimeToken } from '../../src/domain/api-keys/credentials.js';
-import type { Permission } from '../../src/domain/api-keys/permissions.js';
+import type { Permission } from '../../src/contract/api-keys.js';
 import { createProject } from '../../src/domain/projects/projects.js';
 import { RateLimits, type RateLimitPolicies } from '../../src/domain/rate-limits/rate-limits.js';
 import type { Store } from '../../src/store/database.js';

@@ -11,7 +11,8 @@ import {
 import { findProject } from '../../store/projects-repo.js';
 import { issueApiKey } from './api-keys.js';
 import type { CredentialCache } from './credential-cache.js';
-import { isPermission, type Grant, type Permission } from './permissions.js';
+import type { Permission } from '../../contract/api-keys.js';
+import { isPermission, type Grant } from './permissions.js';
 import {
   API_KEY_PATTERN,
   generateRuntimeToken,
