@@ -4,7 +4,8 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { ingestEvents } from '../src/domain/calls/ingest.js';
 import { toCallView } from '../src/domain/calls/get-call.js';
-import { createApiKey, createRuntimeToken } from '../src/domain/api-keys/credentials.js';
+import { issueApiKey, operatorIn } from '../src/domain/api-keys/api-keys.js';
+import { createRuntimeToken } from '../src/domain/api-keys/credentials.js';
 import { createProject } from '../src/domain/projects/projects.js';
 import { simulatedBatches } from '../src/demo/simulate-calls.js';
 import { selectCallsWithContact } from '../src/store/calls-repo.js';
@@ -31,7 +32,7 @@ export async function seedStore(databaseUrl: string, calls: number, sampleSize =
   try {
     await migrateToLatest(store.db);
     const projectId = (await createProject(store.db, 'Bench')).id;
-    const apiKey = (await createApiKey(store.db, { projectId, name: 'bench' })).value;
+    const apiKey = (await issueApiKey(store.db, operatorIn(projectId), { name: 'bench', restricted: false })).value;
     await createRuntimeToken(store.db, 'bench');
     const sampleIds: string[] = [];
     let seen = 0;

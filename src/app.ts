@@ -153,10 +153,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const routeDeps: RouteDeps = {
     db: deps.db,
+    blobs: deps.recordings.blobs,
     credentialCache: new CredentialCache(deps.credentialCacheTtlMs ?? 1000, deps.storeGeneration),
     rateLimits: deps.rateLimits ?? RateLimits.none(),
     recordings: {
-      blobs: deps.recordings.blobs,
       links: await RecordingLinks.load(deps.db, deps.recordings.urlTtlSeconds ?? 3600),
       maxBytes: deps.recordings.maxBytes ?? 100 * 1024 * 1024,
       publicUrl: deps.recordings.publicUrl,

@@ -1,6 +1,8 @@
 import type { Config } from '../config.js';
-import { createApiKey, createRuntimeToken, revokeApiKey } from '../domain/api-keys/credentials.js';
-import { isPermission, type Permission } from '../domain/api-keys/permissions.js';
+import { issueApiKey, operatorIn } from '../domain/api-keys/api-keys.js';
+import { createRuntimeToken, revokeApiKey } from '../domain/api-keys/credentials.js';
+import type { Permission } from '../contract/api-keys.js';
+import { isPermission } from '../domain/api-keys/permissions.js';
 import { bootstrapEmptyStore, createProject } from '../domain/projects/projects.js';
 import { formatInstant, parseInstant } from '../kernel/time.js';
 import { canonicalUuid } from '../kernel/uuid.js';
@@ -136,11 +138,16 @@ export const commands: Record<string, Command> = {
       const permissions = parsePermissions(ctx.options.permissions);
       const expiresAt = parseExpiry(ctx.options.expires);
       const name = typeof ctx.options.name === 'string' ? ctx.options.name : 'CLI key';
-      const key = await createApiKey(store.db, { projectId, name, permissions, expiresAt });
+      const restricted = permissions !== null;
+      const key = await issueApiKey(store.db, operatorIn(projectId), { name, restricted, permissions, expiresAt });
       const out = {
-        ...key,
-        restricted: permissions !== null,
-        permissions,
+        id: key.id,
+        name: key.name,
+        value: key.value,
+        last_four_digits: key.last_four_digits,
+        project_id: projectId,
+        restricted: key.restricted,
+        permissions: key.permissions,
         expiry_date: expiresAt === null ? null : formatInstant(expiresAt),
       };
       return print(

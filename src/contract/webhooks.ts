@@ -1,7 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import { WEBHOOK_EVENTS } from '../domain/webhooks/webhooks.js';
 import { Nullable, StringEnum } from '../kernel/typebox.js';
 import { paginated } from './pagination.js';
+
+/** The events a webhook may subscribe to. */
+export const WEBHOOK_EVENTS = ['status_changed'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** The webhook schemas of spec/diga-openapi-subset.json, and the deliveries extension. */
 export const WebhookEventSchema = StringEnum(WEBHOOK_EVENTS, { $id: 'WebhookEvent', title: 'WebhookEvent' });

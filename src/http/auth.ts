@@ -1,13 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { errors } from '../kernel/errors.js';
-import {
-  authenticateApiKey,
-  authenticateRuntimeToken,
-  cachedApiKey,
-  type Principal,
-} from '../domain/api-keys/credentials.js';
-import { allows, type Permission } from '../domain/api-keys/permissions.js';
+import { authenticateApiKey, authenticateRuntimeToken, cachedApiKey } from '../domain/api-keys/credentials.js';
+import type { Principal } from '../domain/api-keys/principal.js';
+import { allows } from '../domain/api-keys/permissions.js';
+import type { Permission } from '../contract/api-keys.js';
 import type { RouteDeps } from './route-deps.js';
 
 declare module 'fastify' {

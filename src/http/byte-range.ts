@@ -1,4 +1,4 @@
-import type { ByteRange } from '../store/blobs/blob-store.js';
+import type { ByteRange } from '../domain/context.js';
 
 /**
  * The one byte range a `Range` header asks of a `size`-byte resource (RFC 9110 §14): undefined

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, errors, RequestValidationError, type ValidationIssue } from '../kernel/errors.js';
-import { classifyStoreError, unavailableMessage } from '../store/failures.js';
+import { unavailableStoreError } from '../domain/store-unavailable.js';
 import { issuesFromAjv } from './validation.js';
 
 /** Longest echo of a client's input in a 422; what is longer is cut, so the body stays small. */
@@ -23,10 +23,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (clientError instanceof ApiError) return sendApiError(reply, clientError);
     if (clientError) return sendValidation(reply, clientError);
 
-    if (classifyStoreError(error) !== undefined) {
-      // The store is down, full or read-only, or the statement timed out: the client may retry.
+    const unavailable = unavailableStoreError(error);
+    if (unavailable !== undefined) {
       request.log.warn({ err: error }, 'store unavailable');
-      return sendApiError(reply, errors.serviceUnavailable(unavailableMessage(error)));
+      return sendApiError(reply, unavailable);
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendApiError(reply, errors.internal());

@@ -1,20 +1,17 @@
-import type { BlobStore } from '../store/blobs/blob-store.js';
+import type { DomainContext } from '../domain/context.js';
 import type { CredentialCache } from '../domain/api-keys/credential-cache.js';
 import type { RecordingLinks } from '../domain/recordings/links.js';
-import type { Db } from '../store/database.js';
 import type { WebhookTargets } from '../domain/webhooks/webhooks.js';
 import type { RateLimits } from '../domain/rate-limits/rate-limits.js';
 import type { DialSignal } from '../domain/dialing/dial-jobs.js';
 import type { DialingOptions } from '../domain/dialing/settings.js';
 
-/** What every route plugin is given. */
-export interface RouteDeps {
-  db: Db;
+/** What every route plugin is given: the domain's context, and what this app keeps for its routes. */
+export interface RouteDeps extends DomainContext {
   /** Verified API keys, shared by every route of one app. */
   credentialCache: CredentialCache;
   rateLimits: RateLimits;
   recordings: {
-    blobs: BlobStore;
     links: RecordingLinks;
     /** Largest accepted upload, in bytes. */
     maxBytes: number;

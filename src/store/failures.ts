@@ -44,12 +44,13 @@ export async function withRetries<T>(run: () => Promise<T>, attempts = 5): Promi
   }
 }
 
-/** What a client is told when the store cannot serve its request (a 503). */
-export function unavailableMessage(error: unknown): string {
+/** Why the store cannot serve a request, as far as the driver's error says. */
+export type UnavailableCause = 'disk-full' | 'read-only' | 'timed-out' | 'other';
+
+export function unavailableCause(error: unknown): UnavailableCause {
   const code = String((error as { code?: unknown }).code ?? '');
-  if (code.startsWith('SQLITE_FULL')) return 'The store is out of disk space; writes are refused until space is freed';
-  if (code.startsWith('SQLITE_READONLY'))
-    return 'The store is read-only; writes are refused until it is writable again';
-  if (code === '57014') return 'The store took too long to answer; retry shortly';
-  return 'The service is temporarily unavailable; retry shortly';
+  if (code.startsWith('SQLITE_FULL')) return 'disk-full';
+  if (code.startsWith('SQLITE_READONLY')) return 'read-only';
+  if (code === '57014') return 'timed-out';
+  return 'other';
 }

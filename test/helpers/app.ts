@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, type AppDeps } from '../../src/app.js';
 import { DirectoryBlobStore } from '../../src/store/blobs/directory-store.js';
-import { createApiKey, createRuntimeToken } from '../../src/domain/api-keys/credentials.js';
-import type { Permission } from '../../src/domain/api-keys/permissions.js';
+import { issueApiKey, operatorIn } from '../../src/domain/api-keys/api-keys.js';
+import { createRuntimeToken } from '../../src/domain/api-keys/credentials.js';
+import type { Permission } from '../../src/contract/api-keys.js';
 import { createProject } from '../../src/domain/projects/projects.js';
 import { RateLimits, type RateLimitPolicies } from '../../src/domain/rate-limits/rate-limits.js';
 import type { Store } from '../../src/store/database.js';
@@ -50,8 +51,8 @@ export async function buildTestApp(
   const { store } = testStore;
   const projectA = (await createProject(store.db, 'Project A')).id;
   const projectB = (await createProject(store.db, 'Project B')).id;
-  const keyA = (await createApiKey(store.db, { projectId: projectA, name: 'A' })).value;
-  const keyB = (await createApiKey(store.db, { projectId: projectB, name: 'B' })).value;
+  const keyA = (await issueApiKey(store.db, operatorIn(projectA), { name: 'A', restricted: false })).value;
+  const keyB = (await issueApiKey(store.db, operatorIn(projectB), { name: 'B', restricted: false })).value;
   const runtimeToken = (await createRuntimeToken(store.db, 'test runtime')).value;
   const blobDir = mkdtempSync(join(tmpdir(), 'diga-test-blobs-'));
   const blobs = new DirectoryBlobStore(blobDir);
@@ -73,7 +74,14 @@ export async function buildTestApp(
     keyB,
     runtimeToken,
     keyFor: async (projectId, permissions, expiresAt) =>
-      (await createApiKey(store.db, { projectId, name: 'test', permissions, expiresAt: expiresAt ?? null })).value,
+      (
+        await issueApiKey(store.db, operatorIn(projectId), {
+          name: 'test',
+          restricted: permissions !== null,
+          permissions,
+          expiresAt: expiresAt ?? null,
+        })
+      ).value,
     blobs,
     blobDir,
     close: async () => {

@@ -1,4 +1,5 @@
-import { createApiKey, createRuntimeToken } from '../../src/domain/api-keys/credentials.js';
+import { issueApiKey, operatorIn } from '../../src/domain/api-keys/api-keys.js';
+import { createRuntimeToken } from '../../src/domain/api-keys/credentials.js';
 import { createProject } from '../../src/domain/projects/projects.js';
 import type { Store } from '../../src/store/database.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -18,7 +19,7 @@ export async function seededDatabase(backend: BackendName): Promise<SeededDataba
   const store = openStore(database.url);
   await migrateToLatest(store.db);
   const projectId = (await createProject(store.db, 'Race')).id;
-  const apiKey = (await createApiKey(store.db, { projectId, name: 'race' })).value;
+  const apiKey = (await issueApiKey(store.db, operatorIn(projectId), { name: 'race', restricted: false })).value;
   const runtimeToken = (await createRuntimeToken(store.db, 'race')).value;
   return {
     ...database,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { PERMISSIONS, type Permission } from '../../src/domain/api-keys/permissions.js';
+import { PERMISSIONS, type Permission } from '../../src/contract/api-keys.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 
 /** Every public endpoint, the one permission it needs, and Diga's wording of the 403. */

@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createApiKey, createRuntimeToken } from '../../src/domain/api-keys/credentials.js';
+import { issueApiKey, operatorIn } from '../../src/domain/api-keys/api-keys.js';
+import { createRuntimeToken } from '../../src/domain/api-keys/credentials.js';
 import { createProject } from '../../src/domain/projects/projects.js';
 import { openStore } from '../../src/store/open-store.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
@@ -23,7 +24,7 @@ async function seed(url: string) {
     await migrateToLatest(store.db);
     const projectId = (await createProject(store.db, 'Outbound')).id;
     return {
-      apiKey: (await createApiKey(store.db, { projectId, name: 'e2e' })).value,
+      apiKey: (await issueApiKey(store.db, operatorIn(projectId), { name: 'e2e', restricted: false })).value,
       runtimeToken: (await createRuntimeToken(store.db, 'simulator')).value,
     };
   } finally {

@@ -8,12 +8,14 @@ import {
   updateApiKey as updateApiKeyRow,
   type ApiKeyRow,
 } from '../../store/credentials-repo.js';
+import { findProject } from '../../store/projects-repo.js';
 import type { CredentialCache } from './credential-cache.js';
-import type { Principal } from './credentials.js';
+import type { Principal } from './principal.js';
 import { paginate } from '../paginate.js';
 import { filteredListing } from '../../store/keyset.js';
 import type { Page, PageRequest } from '../../kernel/pagination.js';
-import { isPermission, type Permission } from './permissions.js';
+import type { Permission } from '../../contract/api-keys.js';
+import { isPermission } from './permissions.js';
 import { generateApiKey } from './secrets.js';
 import { formatInstant, nowMicros, type Micros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';
@@ -32,6 +34,7 @@ export interface ApiKeyView {
 /** ApiKeyResponse: the view plus the value, shown once, at creation. */
 export type CreatedApiKeyView = ApiKeyView & { value: string };
 
+/** A key as asked for: unrestricted (permissions ignored) or restricted to `permissions`. */
 export interface ApiKeyRequest {
   name: string;
   restricted: boolean;
@@ -43,58 +46,55 @@ export type ApiKeyChanges = Partial<ApiKeyRequest>;
 
 const apiKeyNotFound = () => new ApiError(404, 'API_KEY_NOT_FOUND', 'Error from ApiKeyNotFoundException');
 
-/**
- * Creates a key in the caller's project, returning its value once (only a digest is kept). A
- * restricted caller can only create restricted keys whose permissions it holds itself.
- */
-export async function createProjectApiKey(
-  db: Db,
-  caller: Principal,
-  request: ApiKeyRequest,
-): Promise<CreatedApiKeyView> {
-  assertFuture(request.expiresAt);
-  const permissions = grantOf(request.restricted, request.permissions);
-  assertWithinCaller(caller, permissions, 'create an API key with permissions beyond its own');
-  const { row, value } = await issueApiKey(db, {
-    projectId: caller.projectId,
-    name: request.name,
-    permissions,
-    expiresAt: request.expiresAt ?? null,
-    creatorId: caller.keyId,
-  });
-  return { ...toApiKeyView(row), value };
+/** Stands in for `creator_id` on keys the operator issues, before there are users. */
+const SYSTEM_CREATOR_ID = '00000000-0000-0000-0000-000000000000';
+
+/** The operator (the CLI, the first start) issuing a key in a project. */
+export interface Operator {
+  operator: true;
+  projectId: string;
 }
 
+export const operatorIn = (projectId: string): Operator => ({ operator: true, projectId });
+
 /**
- * Stores a new key and returns its value, the only time it exists outside the caller: the one
- * place keys are made (the API above, the CLI and the first start all come here).
+ * Who asks for a key, and so in which project it is made. A project's API key
+ * (POST /v1/api_key/) issues keys within its own permissions, expiring in the future, and is
+ * their creator. The operator issues any key in any project that exists.
  */
-export async function issueApiKey(
-  db: Db,
-  fields: {
-    projectId: string;
-    name: string;
-    permissions: Permission[] | null;
-    expiresAt: Micros | null;
-    creatorId: string;
-  },
-): Promise<{ row: ApiKeyRow; value: string }> {
+export type KeyIssuer = Principal | Operator;
+
+/**
+ * Makes a key and returns its value, the only time it exists outside the caller (only a digest
+ * is kept): the one place keys are made, for the API, the CLI and the first start alike.
+ */
+export async function issueApiKey(db: Db, issuer: KeyIssuer, request: ApiKeyRequest): Promise<CreatedApiKeyView> {
+  const permissions = grantOf(request.restricted, request.permissions);
+  let creatorId: string;
+  if ('operator' in issuer) {
+    if ((await findProject(db, issuer.projectId)) === undefined) throw errors.projectNotFound(issuer.projectId);
+    creatorId = SYSTEM_CREATOR_ID;
+  } else {
+    assertFuture(request.expiresAt);
+    assertWithinCaller(issuer, permissions, 'create an API key with permissions beyond its own');
+    creatorId = issuer.keyId;
+  }
   const secret = generateApiKey();
   const row: ApiKeyRow = {
     id: newId(),
-    project_id: fields.projectId,
-    name: fields.name,
+    project_id: issuer.projectId,
+    name: request.name,
     key_hash: secret.hash,
     last_four_digits: secret.lastFour,
-    restricted: fields.permissions === null ? 0 : 1,
-    permissions: fields.permissions === null ? null : JSON.stringify([...new Set(fields.permissions)]),
-    creator_id: fields.creatorId,
-    expires_at: fields.expiresAt,
+    restricted: permissions === null ? 0 : 1,
+    permissions: permissions === null ? null : JSON.stringify(permissions),
+    creator_id: creatorId,
+    expires_at: request.expiresAt ?? null,
     revoked_at: null,
     created_date: nowMicros(),
   };
   await insertApiKey(db, row);
-  return { row, value: secret.value };
+  return { ...toApiKeyView(row), value: secret.value };
 }
 
 export async function listProjectApiKeys(db: Db, projectId: string, request: PageRequest): Promise<Page<ApiKeyView>> {

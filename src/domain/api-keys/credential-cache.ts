@@ -1,4 +1,4 @@
-import type { Principal } from './credentials.js';
+import type { Principal } from './principal.js';
 import type { Micros } from '../../kernel/time.js';
 
 interface Entry {

@@ -1,4 +1,3 @@
-import { errors } from '../../kernel/errors.js';
 import type { Db } from '../../store/database.js';
 import {
   findApiKeyByHash,
@@ -8,10 +7,9 @@ import {
   rehashRuntimeToken,
   revokeApiKey as revokeApiKeyRow,
 } from '../../store/credentials-repo.js';
-import { findProject } from '../../store/projects-repo.js';
-import { issueApiKey } from './api-keys.js';
 import type { CredentialCache } from './credential-cache.js';
-import { isPermission, type Grant, type Permission } from './permissions.js';
+import { isPermission } from './permissions.js';
+import type { Principal } from './principal.js';
 import {
   API_KEY_PATTERN,
   generateRuntimeToken,
@@ -23,15 +21,6 @@ import {
 } from './secrets.js';
 import { nowMicros, type Micros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';
-
-/** Who is calling the public API: one project, and what its key may do there. */
-export interface Principal extends Grant {
-  projectId: string;
-  keyId: string;
-}
-
-/** Stands in for `creator_id` on keys made by the CLI or at first start, before there are users. */
-export const SYSTEM_CREATOR_ID = '00000000-0000-0000-0000-000000000000';
 
 /**
  * The principal behind an API key value if it was verified recently (no store lookup). Late in
@@ -129,34 +118,12 @@ async function findByDigest<Row extends { id: string; key_hash?: string; token_h
   return old;
 }
 
-export interface NewApiKeyInput {
-  projectId: string;
-  name: string;
-  /** Omitted or null: an unrestricted key. */
-  permissions?: Permission[] | null;
-  expiresAt?: Micros | null;
-}
-
 export interface CreatedCredential {
   id: string;
   name: string;
   /** Shown once; only its hash is kept. */
   value: string;
   last_four_digits: string;
-}
-
-export async function createApiKey(db: Db, input: NewApiKeyInput): Promise<CreatedCredential & { project_id: string }> {
-  if ((await findProject(db, input.projectId)) === undefined) {
-    throw errors.projectNotFound(input.projectId);
-  }
-  const { row, value } = await issueApiKey(db, {
-    projectId: input.projectId,
-    name: input.name,
-    permissions: input.permissions ?? null,
-    expiresAt: input.expiresAt ?? null,
-    creatorId: SYSTEM_CREATOR_ID,
-  });
-  return { id: row.id, name: row.name, value, last_four_digits: row.last_four_digits, project_id: row.project_id };
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Db } from '../../store/database.js';
 import { lockNamed } from '../../store/locks.js';
 import { countProjects, insertProject, type ProjectRow } from '../../store/projects-repo.js';
-import { createApiKey, createRuntimeToken, type CreatedCredential } from '../api-keys/credentials.js';
+import { issueApiKey, operatorIn, type CreatedApiKeyView } from '../api-keys/api-keys.js';
+import { createRuntimeToken, type CreatedCredential } from '../api-keys/credentials.js';
 import { nowMicros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';
 
@@ -13,7 +14,7 @@ export async function createProject(db: Db, name: string): Promise<ProjectRow> {
 
 export interface Bootstrap {
   project: ProjectRow;
-  apiKey: CreatedCredential;
+  apiKey: CreatedApiKeyView;
   runtimeToken: CreatedCredential;
 }
 
@@ -27,7 +28,7 @@ export async function bootstrapEmptyStore(db: Db): Promise<Bootstrap | undefined
     await lockNamed(trx, 'diga-api:bootstrap');
     if ((await countProjects(trx)) > 0) return undefined;
     const project = await createProject(trx, 'Default');
-    const apiKey = await createApiKey(trx, { projectId: project.id, name: 'Default key' });
+    const apiKey = await issueApiKey(trx, operatorIn(project.id), { name: 'Default key', restricted: false });
     const runtimeToken = await createRuntimeToken(trx, 'Default runtime');
     return { project, apiKey, runtimeToken };
   });

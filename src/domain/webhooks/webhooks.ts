@@ -18,14 +18,12 @@ import {
   type Resolver,
   type UrlPolicy,
 } from './url-policy.js';
+import type { WebhookEvent } from '../../contract/webhooks.js';
 import { paginate } from '../paginate.js';
 import { filteredListing } from '../../store/keyset.js';
 import type { Page, PageRequest } from '../../kernel/pagination.js';
 import { formatInstant, nowMicros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';
-
-export const WEBHOOK_EVENTS = ['status_changed'] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** WebhookResponse: never the secret. */
 export interface WebhookView {

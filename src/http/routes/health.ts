@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { errors } from '../../kernel/errors.js';
-import { schemaIsCurrent } from '../../store/migrate.js';
+import { assertReady } from '../../domain/operations/readiness.js';
 import type { RouteDeps } from '../route-deps.js';
 import { errorResponse } from '../../contract/errors.js';
 
@@ -37,9 +36,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { 
     },
     async (_request, reply) => {
       reply.header('cache-control', 'no-store');
-      if (!(await schemaIsCurrent(db))) {
-        throw errors.serviceUnavailable("The store's schema is not the one this build expects; run `diga-api migrate`");
-      }
+      await assertReady(db);
       return { status: 'ready' };
     },
   );

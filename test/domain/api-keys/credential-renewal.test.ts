@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CredentialCache } from '../../../src/domain/api-keys/credential-cache.js';
-import { authenticateApiKey, cachedApiKey, createApiKey } from '../../../src/domain/api-keys/credentials.js';
+import { issueApiKey, operatorIn } from '../../../src/domain/api-keys/api-keys.js';
+import { authenticateApiKey, cachedApiKey } from '../../../src/domain/api-keys/credentials.js';
 import { createProject } from '../../../src/domain/projects/projects.js';
 import { revokeApiKey } from '../../../src/store/credentials-repo.js';
 import { describeEachBackend } from '../../helpers/backends.js';
@@ -27,7 +28,7 @@ describeEachBackend('API keys renewed in the background', (backend) => {
   after(() => t.close());
 
   test('a key in steady use never misses the cache at its TTL', async () => {
-    const key = await createApiKey(t.store.db, { projectId, name: 'busy' });
+    const key = await issueApiKey(t.store.db, operatorIn(projectId), { name: 'busy', restricted: false });
     const cache = new CredentialCache(1000);
     const start = Date.now() * 1000;
     const principal = await authenticateApiKey(t.store.db, key.value, cache, start);
@@ -42,7 +43,7 @@ describeEachBackend('API keys renewed in the background', (backend) => {
   });
 
   test('a renewal notices a key revoked elsewhere, and the key stops working at once', async () => {
-    const key = await createApiKey(t.store.db, { projectId, name: 'revoked elsewhere' });
+    const key = await issueApiKey(t.store.db, operatorIn(projectId), { name: 'revoked elsewhere', restricted: false });
     const cache = new CredentialCache(1000);
     const start = Date.now() * 1000;
     await authenticateApiKey(t.store.db, key.value, cache, start);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { createProjectApiKey, listProjectApiKeys } from '../../../domain/api-keys/api-keys.js';
+import { issueApiKey, listProjectApiKeys } from '../../../domain/api-keys/api-keys.js';
 import { parseInstant } from '../../../kernel/time.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
@@ -57,7 +57,7 @@ export const apiKeyCollectionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = asyn
     },
     async (request) => {
       const body = request.body;
-      return createProjectApiKey(db, principalOf(request), {
+      return issueApiKey(db, principalOf(request), {
         name: body.name,
         restricted: body.restricted,
         permissions: body.permissions,

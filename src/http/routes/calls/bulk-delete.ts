@@ -52,7 +52,7 @@ export const bulkDeleteCallsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async 
     },
     async (request) => {
       const callIds = request.body.call_ids;
-      const deleted = await bulkDeleteCalls(deps.db, deps.recordings.blobs, principalOf(request).projectId, callIds);
+      const deleted = await bulkDeleteCalls(deps.db, deps.blobs, principalOf(request).projectId, callIds);
       return { deleted };
     },
   );

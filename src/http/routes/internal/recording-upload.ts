@@ -21,7 +21,7 @@ const mediaTypeOf = (header: string | undefined) => (header ?? '').split(';')[0]
 
 /** POST /internal/v1/calls/{id}/recording: the runtime uploads a call's audio. */
 export const recordingUploadRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
-  const { db, recordings } = deps;
+  const { db, blobs, recordings } = deps;
   // The body is streamed to the blob store by the handler, never buffered: leave it unread here.
   app.addContentTypeParser(/^audio\//i, (_request, _payload, done) => done(null, undefined));
 
@@ -58,7 +58,7 @@ export const recordingUploadRoute: FastifyPluginAsyncTypebox<RouteDeps> = async 
     },
     async (request, reply) => {
       const callId = request.params.id;
-      const row = await storeRecording(db, recordings.blobs, {
+      const row = await storeRecording(db, blobs, {
         callId,
         contentType: mediaTypeOf(request.headers['content-type']),
         body: request.raw,

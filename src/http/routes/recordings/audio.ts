@@ -14,7 +14,7 @@ import { CallIdPathSchema } from '../../../contract/recordings.js';
  * byte range per request, as audio players and resumable downloads use.
  */
 export const recordingAudioRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
-  const { db, recordings } = deps;
+  const { db, blobs, recordings } = deps;
   app.get(
     '/v1/recording/:call_id/audio',
     {
@@ -55,7 +55,7 @@ export const recordingAudioRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (
         .header('etag', `"${row.blob_key.replace(/[^A-Za-z0-9.-]/g, '')}"`)
         .header('cache-control', `private, max-age=${secondsLeft}`)
         .header('content-disposition', `inline; filename="${callId}.${AUDIO_TYPES[row.content_type] ?? 'bin'}"`);
-      const stream = await recordings.blobs.open(row.blob_key, range);
+      const stream = await blobs.open(row.blob_key, range);
       if (range === undefined) return reply.header('content-length', row.size).send(stream);
       return reply
         .code(206)

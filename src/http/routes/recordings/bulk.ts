@@ -20,7 +20,7 @@ import { BulkRecordingRequestSchema } from '../../../contract/recordings.js';
  * sizes are then known up front, so the response has a Content-Length.
  */
 export const bulkRecordingsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
-  const { db, recordings } = deps;
+  const { db, blobs } = deps;
   app.post(
     '/v1/recording/bulk',
     {
@@ -54,7 +54,7 @@ export const bulkRecordingsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (
       const listed = await recordingsForBulk(db, principalOf(request).projectId, callIds);
       // A file missing from the blob store (lost, or deleted a moment ago) is left out up front:
       // once the archive is streaming, the only way to report a failure is to cut it short.
-      const sizes = await Promise.all(listed.map((row) => recordings.blobs.stat(row.blob_key)));
+      const sizes = await Promise.all(listed.map((row) => blobs.stat(row.blob_key)));
       const rows = listed.filter((row, i) => sizes[i] === row.size);
       if (rows.length < listed.length)
         request.log.warn({ missing: listed.length - rows.length }, 'recording files missing');
@@ -73,7 +73,7 @@ export const bulkRecordingsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (
           name,
           { compress: false, size: row.size, mtime: new Date(row.created_date / 1000) },
           (done) => {
-            recordings.blobs.open(row.blob_key).then(
+            blobs.open(row.blob_key).then(
               (stream) => done(null, stream),
               (error: unknown) => done(error, undefined as never),
             );
