@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { createAgent, listAgents } from '../../../domain/agents/agents.js';
+import { createAgent } from '../../../domain/agents/create-agent.js';
+import { listAgents } from '../../../domain/agents/list-agents.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';

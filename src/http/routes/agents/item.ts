@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { getAgent, publishVersion, removeAgent, updateAgentDraft } from '../../../domain/agents/agents.js';
+import { getAgent } from '../../../domain/agents/get-agent.js';
+import { publishVersion } from '../../../domain/agents/publish-version.js';
+import { removeAgent } from '../../../domain/agents/remove-agent.js';
+import { updateAgentDraft } from '../../../domain/agents/update-agent-draft.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { launchVersion, listVersions, removeVersion } from '../../../domain/agents/agents.js';
+import { launchVersion } from '../../../domain/agents/launch-version.js';
+import { listVersions } from '../../../domain/agents/list-versions.js';
+import { removeVersion } from '../../../domain/agents/remove-version.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { keepKeyOrder } from '../../serialize.js';

@@ -1,6 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { getPhone, importPhone, listPhones, releasePhone, updatePhoneSettings } from '../../../domain/phones/phones.js';
+import { getPhone } from '../../../domain/phones/get-phone.js';
+import { importPhone } from '../../../domain/phones/import-phone.js';
+import { listPhones } from '../../../domain/phones/list-phones.js';
+import { releasePhone } from '../../../domain/phones/release-phone.js';
+import { updatePhoneSettings } from '../../../domain/phones/update-phone.js';
 import { parseInstant } from '../../../kernel/time.js';
 import { canonicalUuid } from '../../../kernel/uuid.js';
 import { principalOf, requireApiKey } from '../../auth.js';
