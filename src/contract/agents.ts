@@ -88,36 +88,6 @@ const configFields = {
 };
 type ConfigField = keyof typeof configFields;
 
-/** Defaults of AgentRequest, applied at creation (an update changes only what it names). */
-export const CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = {
-  name: null,
-  description: null,
-  prompt: null,
-  greeting: null,
-  time_before_start: null,
-  volume: 50,
-  max_reminder_count: 3,
-  reminder_frequency_ms: 7500,
-  reminder_messages: [],
-  knowledge_base_ids: [],
-  knowledge_item_ids: [],
-  mode: 'free',
-  conversational_path_id: null,
-  integrations: [],
-  call_tools: [],
-  dynamic_variables: {},
-  background_audio: null,
-  flow_ids: [],
-  voicemail_detection: false,
-  voicemail_action: 'leave_message',
-  voicemail_message: null,
-  phone_menu_detection: false,
-  phone_menu_action: 'navigate',
-  phone_menu_navigation_mode: 'goal',
-  phone_menu_goal: null,
-  phone_menu_key_sequence: null,
-};
-
 const optionalAll = <T extends Record<string, TSchema>>(fields: T) =>
   Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Type.Optional(v)])) as {
     [K in keyof T]: TOptional<T[K]>;

@@ -32,13 +32,7 @@ export const errors = {
   missingPermissions: (action: string) =>
     new ApiError(403, 'MISSING_PERMISSIONS', `Missing required permissions to ${action}`),
   callNotFound: (callId: string) => new ApiError(404, 'CALL_NOT_FOUND', `Call ${callId} not found`),
-  agentNotFound: (agentId: string) => new ApiError(404, 'AGENT_NOT_FOUND', `Agent ${agentId} not found`),
-  agentVersionNotFound: (versionId: string) =>
-    new ApiError(404, 'AGENT_VERSION_NOT_FOUND', `Agent version ${versionId} not found`),
-  phoneNumberNotFound: (what: string) => new ApiError(404, 'PHONE_NUMBER_NOT_FOUND', `Phone number ${what} not found`),
   badParameter: (message: string) => new ApiError(400, 'BAD_PARAMETER', message),
-  draftNotPublishable: () =>
-    new ApiError(400, 'BAD_PARAMETER', 'The draft cannot be published: launch it as a version first'),
   projectNotFound: (projectId: string) =>
     new ApiError(404, 'PROJECT_NOT_FOUND', `Project with id ${projectId} not found`),
   routeNotFound: () => new ApiError(404, 'NOT_FOUND', 'Not Found'),

@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
-import { ApiError, errors, RequestValidationError } from '../../kernel/errors.js';
+import { ApiError, RequestValidationError } from '../../kernel/errors.js';
 import { findVersion, type AgentVersionRow } from '../../store/agents-repo.js';
 import type { Db } from '../../store/database.js';
 import { insertDialJob } from '../../store/dial-jobs-repo.js';
 import { withRetries } from '../../store/failures.js';
 import { findIdempotencyKey, saveIdempotencyKey } from '../../store/idempotency-repo.js';
 import { findPhone, findPhoneByNumber, type PhoneRow } from '../../store/phones-repo.js';
-import type { AgentConfig } from '../agents/agent-view.js';
+import type { AgentConfig } from '../agents/agent-config.js';
+import { agentErrors } from '../agents/errors.js';
 import { dialSettingsOf, type DialingOptions } from '../dialing/settings.js';
 import { checkDestination } from '../phones/phone-numbers.js';
-import type { SipConfig } from '../phones/phones.js';
+import { phoneErrors } from '../phones/errors.js';
+import type { SipConfig } from '../phones/sip-config.js';
 import { nowMicros } from '../../kernel/time.js';
 import { canonicalUuid, newId } from '../../kernel/uuid.js';
 import { stableStringify, type CallEvent } from './events.js';
@@ -165,7 +167,7 @@ async function findFromPhone(trx: Db, projectId: string, fromNumber: string): Pr
   const id = canonicalUuid(fromNumber);
   const phone =
     id === undefined ? await findPhoneByNumber(trx, projectId, fromNumber.trim()) : await findPhone(trx, projectId, id);
-  if (phone === undefined) throw errors.phoneNumberNotFound(fromNumber);
+  if (phone === undefined) throw phoneErrors.notFound(fromNumber);
   return phone;
 }
 
@@ -179,7 +181,7 @@ async function agentVersionFor(
   if (requested !== null) {
     const id = canonicalUuid(requested) as string;
     const version = await findVersion(trx, projectId, id);
-    if (version === undefined) throw errors.agentVersionNotFound(id);
+    if (version === undefined) throw agentErrors.versionNotFound(id);
     if (version.is_draft === 1) {
       throw new ApiError(
         412,

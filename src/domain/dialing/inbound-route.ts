@@ -2,7 +2,7 @@ import { ApiError } from '../../kernel/errors.js';
 import { findVersion } from '../../store/agents-repo.js';
 import type { Db } from '../../store/database.js';
 import { findPhoneById } from '../../store/phones-repo.js';
-import type { AgentConfig } from '../agents/agent-view.js';
+import type { AgentConfig } from '../agents/agent-config.js';
 
 /** What a runtime needs to answer a call to one of the project phones. */
 export interface InboundRoute {

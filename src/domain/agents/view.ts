@@ -1,12 +1,11 @@
 import type { Static } from '@sinclair/typebox';
-import { CONFIG_DEFAULTS, type AgentResponseSchema } from '../../contract/agents.js';
+import type { AgentResponseSchema, PublishAgentResponseSchema } from '../../contract/agents.js';
 import type { AgentRow, AgentVersionRow } from '../../store/agents-repo.js';
 import { formatInstant } from '../../kernel/time.js';
-
-/** An agent version's configuration: AgentRequest's fields (voice_id, language, …) as given. */
-export type AgentConfig = Record<string, unknown> & { voice_id: string; language: string; mode: string };
+import { CONFIG_DEFAULTS, type AgentConfig } from './agent-config.js';
 
 export type AgentView = Static<typeof AgentResponseSchema>;
+export type PublishedAgentView = Static<typeof PublishAgentResponseSchema>;
 
 /** AgentResponseSchema: the agent's dates and one of its versions, keys in the reference's order. */
 export function toAgentView(agent: AgentRow, version: AgentVersionRow): AgentView {
@@ -36,26 +35,11 @@ export function toAgentView(agent: AgentRow, version: AgentVersionRow): AgentVie
     knowledge_item_ids: c.knowledge_item_ids,
     mode: c.mode,
     conversational_path_id: c.conversational_path_id,
-    integrations: ((c.integrations ?? []) as { integration_id: string; tool_ids: string[] }[]).map((i) => ({
-      integration_id: i.integration_id,
-      // Integrations are managed outside this service: their id stands in for their name.
-      integration_name: i.integration_id,
-      tool_ids: i.tool_ids,
-      requires_setup: false,
-      source_integration_template_id: null,
-    })),
+    integrations: integrationsOf(c.integrations),
     call_tools: c.call_tools ?? [],
     dynamic_variables: c.dynamic_variables,
     background_audio: c.background_audio,
-    flows: ((c.flow_ids ?? []) as string[]).map((id) => ({
-      id,
-      name: null,
-      requires_setup: false,
-      source_flow_template_id: null,
-      status: null,
-      produced_variables: [],
-      consumed_variables: [],
-    })),
+    flows: flowsOf(c.flow_ids),
     source_template_id: null,
     voicemail_detection: c.voicemail_detection,
     voicemail_action: c.voicemail_action,
@@ -84,4 +68,28 @@ function voiceOf(voiceId: string) {
     gender: null,
     is_favourite: false,
   };
+}
+
+function integrationsOf(integrations: unknown) {
+  return ((integrations ?? []) as { integration_id: string; tool_ids: string[] }[]).map((i) => ({
+    integration_id: i.integration_id,
+    // Integrations are managed outside this service: their id stands in for their name.
+    integration_name: i.integration_id,
+    tool_ids: i.tool_ids,
+    requires_setup: false,
+    source_integration_template_id: null,
+  }));
+}
+
+/** Flows are managed outside this service: a flow is shown by its id alone. */
+function flowsOf(flowIds: unknown) {
+  return ((flowIds ?? []) as string[]).map((id) => ({
+    id,
+    name: null,
+    requires_setup: false,
+    source_flow_template_id: null,
+    status: null,
+    produced_variables: [],
+    consumed_variables: [],
+  }));
 }
