@@ -11,6 +11,7 @@ import { createProject } from '../../src/domain/projects/projects.js';
 import { RateLimits, type RateLimitPolicies } from '../../src/domain/rate-limits/rate-limits.js';
 import type { Store } from '../../src/store/database.js';
 import type { BackendName } from './backends.js';
+import { api, type Api } from './api.js';
 import { assertMatchesSeed, schemaForStatus } from './contract.js';
 import { openTestStore } from './test-store.js';
 
@@ -24,6 +25,8 @@ export interface TestApp {
   keyB: string;
   runtimeToken: string;
   keyFor(projectId: string, permissions: Permission[] | null, expiresAt?: number): Promise<string>;
+  /** The public API as project A's key calls it (another key: `{ key }`). */
+  api: Api;
   blobs: DirectoryBlobStore;
   blobDir: string;
   close(): Promise<void>;
@@ -74,6 +77,7 @@ export async function buildTestApp(
     runtimeToken,
     keyFor: async (projectId, permissions, expiresAt) =>
       (await createApiKey(store.db, { projectId, name: 'test', permissions, expiresAt: expiresAt ?? null })).value,
+    api: api(app, keyA),
     blobs,
     blobDir,
     close: async () => {
