@@ -9,6 +9,7 @@ import { buildTestApp, getCallAs, postEvents, type TestApp } from '../../helpers
 import { assertMatchesReference } from '../../helpers/contract.js';
 import { callEvents } from '../../helpers/events.js';
 import { projectRoot } from '../../helpers/paths.js';
+import { pollUntil } from '../../helpers/poll.js';
 import { Receiver, type Received } from '../../helpers/receiver.js';
 import { verifyDigaSignature } from '../../../examples/verify-diga-signature.js';
 
@@ -67,6 +68,11 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
     assert.equal(response.statusCode, 200, response.body);
     return response.json() as { id: string; secret: string };
   };
+  const deliveryLog = async (hookId: string): Promise<{ status_code: number | null; error: string }[]> =>
+    (await t.api.get(`/v1/webhook/${hookId}/deliveries?limit=1000`)).json().data;
+  /** A webhook's queued events, as the store holds them. */
+  const outbox = (hookId: string) =>
+    t.store.db.selectFrom('webhook_events').select(['id', 'status']).where('webhook_id', '=', hookId).execute();
   /** Reports a call that rings, is answered and ends: three status changes. */
   async function reportCall(projectId = t.projectA): Promise<string> {
     const c = callEvents(projectId);
@@ -139,10 +145,14 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
     try {
       await receiver.down();
       const calls = [await reportCall(), await reportCall(), await reportCall()];
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await pollUntil(
+        'an attempt met the closed port',
+        () => deliveryLog(hook.id),
+        (log) => log.some((d) => d.status_code === null),
+      );
       receiver.answer = () => 503; // up, but failing for a while
       await receiver.up();
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await receiver.until((r) => r.length >= 1);
       receiver.answer = () => 200;
       await receiver.until(
         (r) => new Set(r.filter((x) => x.headers['diga-signature']).map((x) => parsed(x).id)).size >= 9,
@@ -249,12 +259,11 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
     const hook = await createHook('http://rebind.test:1/hook'); // public when saved
     try {
       await reportCall();
-      let log: { status_code: number | null; error: string }[] = [];
-      for (let i = 0; i < 200 && log.length === 0; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        log = (await t.api.get(`/v1/webhook/${hook.id}/deliveries`)).json().data;
-      }
-      assert.ok(log.length > 0);
+      const log = await pollUntil(
+        'an attempt is logged',
+        () => deliveryLog(hook.id),
+        (l) => l.length > 0,
+      );
       assert.equal(log[0]!.status_code, null);
       assert.match(log[0]!.error, /rebind\.test resolves to 127\.0\.0\.1 is a loopback/);
     } finally {
@@ -283,8 +292,17 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
     const callOfA = await reportCall(t.projectA);
     const callOfB = await reportCall(t.projectB);
     await receiver.until((r) => r.some((x) => parsed(x).data.id === callOfB) && r.length >= 3);
-    await new Promise((resolve) => setTimeout(resolve, 200));
     assert.ok(!receiver.received.some((r) => parsed(r).data.id === callOfA), "B's webhook gets none of A's calls");
+    const queuedForB = await t.store.db
+      .selectFrom('webhook_events')
+      .select('call_id')
+      .where('webhook_id', '=', ofB.id)
+      .execute();
+    assert.deepEqual(
+      queuedForB.map((e) => e.call_id),
+      [callOfB, callOfB, callOfB],
+      "nor will it: none of A's calls is queued for it",
+    );
     await t.api.delete(`/v1/webhook/${ofB.id}`, { key: t.keyB });
   });
 
@@ -306,7 +324,14 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
     try {
       const calls = await Promise.all(Array.from({ length: 20 }, () => reportCall()));
       await receiver.until((r) => r.length >= 60);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Every event recorded as delivered, and the other workers stopped (close() waits for their
+      // deliveries in flight): a second sending of any event would have arrived by now.
+      await pollUntil(
+        'every event is recorded as delivered',
+        () => outbox(hook.id),
+        (events) => events.every((e) => e.status === 'delivered'),
+      );
+      await Promise.all(more.map((app) => app.close()));
       const ids = receiver.received.map((r) => parsed(r).id);
       assert.equal(ids.length, 60, 'no event sent twice');
       assert.equal(new Set(ids).size, 60);
@@ -329,10 +354,7 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
     await reportCall();
     await receiver.until((r) => r.length >= 1);
     await t.api.delete(`/v1/webhook/${hook.id}`);
-    const seen = receiver.received.length;
-    receiver.answer = () => 200;
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    assert.ok(receiver.received.length <= seen + 1, 'at most the attempt already in flight');
+    assert.deepEqual(await outbox(hook.id), [], 'its queue went with it: nothing is left to send');
   });
 });
 
@@ -380,11 +402,9 @@ describeEachBackend('webhooks: the retry window', (backend) => {
         .where('webhook_id', '=', hook.id)
         .orderBy('sequence')
         .execute();
-    let states = await statesOf();
-    for (let waited = 0; states.some((s) => s.status === 'pending') && waited < 5000; waited += 20) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      states = await statesOf();
-    }
+    const states = await pollUntil('no event is pending', statesOf, (events) =>
+      events.every((s) => s.status !== 'pending'),
+    );
     assert.deepEqual(
       states.map((s) => [s.sequence, s.status]),
       [
