@@ -6,10 +6,13 @@ import type { WebhookTargets } from '../domain/webhooks/webhooks.js';
 import type { RateLimits } from '../domain/rate-limits/rate-limits.js';
 import type { DialSignal } from '../domain/dialing/dial-jobs.js';
 import type { DialingOptions } from '../domain/dialing/settings.js';
+import type { Micros } from '../kernel/time.js';
 
 /** What every route plugin is given. */
 export interface RouteDeps {
   db: Db;
+  /** What time it is for credentials and dial leases (AppDeps.clock). */
+  clock: () => Micros;
   /** Verified API keys, shared by every route of one app. */
   credentialCache: CredentialCache;
   rateLimits: RateLimits;

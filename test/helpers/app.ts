@@ -12,6 +12,7 @@ import { RateLimits, type RateLimitPolicies } from '../../src/domain/rate-limits
 import type { Store } from '../../src/store/database.js';
 import type { BackendName } from './backends.js';
 import { api, type Api } from './api.js';
+import { TestClock } from './clock.js';
 import { assertMatchesSeed, schemaForStatus } from './contract.js';
 import { openTestStore } from './test-store.js';
 
@@ -27,6 +28,8 @@ export interface TestApp {
   keyFor(projectId: string, permissions: Permission[] | null, expiresAt?: number): Promise<string>;
   /** The public API as project A's key calls it (another key: `{ key }`). */
   api: Api;
+  /** The app's clock: move it forward rather than sleep. */
+  clock: TestClock;
   blobs: DirectoryBlobStore;
   blobDir: string;
   close(): Promise<void>;
@@ -58,8 +61,10 @@ export async function buildTestApp(
   const runtimeToken = (await createRuntimeToken(store.db, 'test runtime')).value;
   const blobDir = mkdtempSync(join(tmpdir(), 'diga-test-blobs-'));
   const blobs = new DirectoryBlobStore(blobDir);
+  const clock = new TestClock();
   const app = await buildApp({
     db: store.db,
+    clock: clock.now,
     logger: options.logger ?? false,
     recordings: { blobs, urlTtlSeconds: options.urlTtlSeconds, maxBytes: options.recordingMaxBytes },
     concurrencyIntervalMs: options.concurrencyIntervalMs,
@@ -78,6 +83,7 @@ export async function buildTestApp(
     keyFor: async (projectId, permissions, expiresAt) =>
       (await createApiKey(store.db, { projectId, name: 'test', permissions, expiresAt: expiresAt ?? null })).value,
     api: api(app, keyA),
+    clock,
     blobs,
     blobDir,
     close: async () => {

@@ -79,9 +79,9 @@ describeEachBackend('API keys: /v1/api_key/', (backend) => {
     assert.deepEqual(patched.json().permissions, ['messages.view']);
     assert.equal((await t.api.get('/v1/call/', { key: key.value })).statusCode, 403);
 
-    const soon = new Date(Date.now() + 400).toISOString();
+    const soon = new Date(t.clock.nowMs() + 400).toISOString();
     assert.equal((await t.api.patch(`/v1/api_key/${key.id}`, { expiry_date: soon })).statusCode, 200);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    t.clock.advance(600);
     assert.equal((await t.api.get(`/v1/call/${randomUUID()}/message`, { key: key.value })).statusCode, 401, 'expired');
 
     const unrestricted = await t.api.patch(`/v1/api_key/${key.id}`, { restricted: false });

@@ -208,7 +208,7 @@ describeEachBackend('GET /v1/call/{id}', (backend) => {
     assert.equal((await getCallAs(t.app, key, callId)).statusCode, 200);
     const row = await findApiKeyByHash(t.store.db, hashSecret(key));
     await revokeApiKey(t.store.db, row!.id); // as the CLI would: this app's cache is not told
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    t.clock.advance(1100);
     assert.equal((await getCallAs(t.app, key, callId)).statusCode, 401);
   });
 
