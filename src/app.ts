@@ -32,6 +32,7 @@ import type { BlobStore } from './store/blobs/blob-store.js';
 import type { RouteDeps } from './http/route-deps.js';
 import type { Db } from './store/database.js';
 import { VERSION } from './kernel/version.js';
+import { nowMicros, type Micros } from './kernel/time.js';
 import type { HttpLimits } from './config.js';
 import { clientErrorHandler, refuseConnect } from './http/client-errors.js';
 import { loggableUrl } from './http/loggable-url.js';
@@ -51,6 +52,11 @@ export interface AppDeps {
   credentialCacheTtlMs?: number;
   /** Changes whenever another process writes the store (SQLite), so cached keys are re-checked. */
   storeGeneration?: () => number;
+  /**
+   * The time credentials and dial leases are judged by; the system clock when absent. Tests move
+   * it forward to see a cached key go stale, a key expire or a lease run out without waiting.
+   */
+  clock?: () => Micros;
   logger?: FastifyServerOptions['logger'];
   bodyLimit?: number;
   /** Node's own limits on connections; Node's defaults when absent. */
@@ -154,6 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const routeDeps: RouteDeps = {
     db: deps.db,
     blobs: deps.recordings.blobs,
+    clock: deps.clock ?? nowMicros,
     credentialCache: new CredentialCache(deps.credentialCacheTtlMs ?? 1000, deps.storeGeneration),
     rateLimits: deps.rateLimits ?? RateLimits.none(),
     recordings: {

@@ -32,13 +32,13 @@ export function bearerToken(request: { headers: IncomingHttpHeaders }): string |
  * `action` completes Diga's message "Missing required permissions to …".
  */
 export function requireApiKey(deps: RouteDeps, permission: Permission, action: string): onRequestHookHandler {
-  const { db, credentialCache, rateLimits } = deps;
+  const { db, clock, credentialCache, rateLimits } = deps;
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const token = bearerToken(request);
-    let principal = token === undefined ? undefined : cachedApiKey(db, token, credentialCache);
+    let principal = token === undefined ? undefined : cachedApiKey(db, token, credentialCache, clock());
     if (principal === undefined) {
       rateLimits.guardAddress(request.ip, reply);
-      principal = token === undefined ? undefined : await authenticateApiKey(db, token, credentialCache);
+      principal = token === undefined ? undefined : await authenticateApiKey(db, token, credentialCache, clock());
       if (principal === undefined) {
         rateLimits.chargeFailedAttempt(request.ip);
         throw errors.invalidApiKey();

@@ -33,7 +33,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * and compares the bytes and the log lines.
  */
 export function callFastPath(
-  deps: Pick<RouteDeps, 'db' | 'credentialCache' | 'rateLimits' | 'recordings'>,
+  deps: Pick<RouteDeps, 'db' | 'clock' | 'credentialCache' | 'rateLimits' | 'recordings'>,
   options: {
     log: FastifyBaseLogger;
     headers: Readonly<Record<string, string>>;
@@ -42,7 +42,7 @@ export function callFastPath(
     behindProxy: boolean;
   },
 ): FastPath {
-  const { db, credentialCache, rateLimits } = deps;
+  const { db, clock, credentialCache, rateLimits } = deps;
   const { log, headers, closing } = options;
   const logAccess = accessLog(log);
   // This server speaks plain HTTP; only a proxy could make a request's scheme https.
@@ -98,7 +98,7 @@ export function callFastPath(
       request.headers.origin === undefined &&
       !closing();
     const token = eligible ? bearerToken(request) : undefined;
-    const principal = token === undefined ? undefined : cachedApiKey(db, token, credentialCache);
+    const principal = token === undefined ? undefined : cachedApiKey(db, token, credentialCache, clock());
     if (principal === undefined || !allows(principal, 'calls.view')) return fastify(request, response);
     const settle = (row: StoredCallView | undefined) => {
       if (!answer(request, response, started, callId, principal.keyId, row)) fastify(request, response);

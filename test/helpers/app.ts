@@ -12,6 +12,8 @@ import { createProject } from '../../src/domain/projects/projects.js';
 import { RateLimits, type RateLimitPolicies } from '../../src/domain/rate-limits/rate-limits.js';
 import type { Store } from '../../src/store/database.js';
 import type { BackendName } from './backends.js';
+import { api, type Api } from './api.js';
+import { TestClock } from './clock.js';
 import { assertMatchesSeed, schemaForStatus } from './contract.js';
 import { openTestStore } from './test-store.js';
 
@@ -25,6 +27,10 @@ export interface TestApp {
   keyB: string;
   runtimeToken: string;
   keyFor(projectId: string, permissions: Permission[] | null, expiresAt?: number): Promise<string>;
+  /** The public API as project A's key calls it (another key: `{ key }`). */
+  api: Api;
+  /** The app's clock: move it forward rather than sleep. */
+  clock: TestClock;
   blobs: DirectoryBlobStore;
   blobDir: string;
   close(): Promise<void>;
@@ -56,8 +62,10 @@ export async function buildTestApp(
   const runtimeToken = (await createRuntimeToken(store.db, 'test runtime')).value;
   const blobDir = mkdtempSync(join(tmpdir(), 'diga-test-blobs-'));
   const blobs = new DirectoryBlobStore(blobDir);
+  const clock = new TestClock();
   const app = await buildApp({
     db: store.db,
+    clock: clock.now,
     logger: options.logger ?? false,
     recordings: { blobs, urlTtlSeconds: options.urlTtlSeconds, maxBytes: options.recordingMaxBytes },
     concurrencyIntervalMs: options.concurrencyIntervalMs,
@@ -82,6 +90,8 @@ export async function buildTestApp(
           expiresAt: expiresAt ?? null,
         })
       ).value,
+    api: api(app, keyA),
+    clock,
     blobs,
     blobDir,
     close: async () => {

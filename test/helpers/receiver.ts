@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pollUntil } from './poll.js';
 
 export interface Received {
   headers: http.IncomingHttpHeaders;
@@ -54,12 +55,7 @@ export class Receiver {
 
   /** Resolves when `ok` holds for what has been received, or fails after `ms`. */
   async until(ok: (received: Received[]) => boolean, ms = 20_000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!ok(this.received)) {
-      if (Date.now() > deadline)
-        throw new Error(`receiver: condition not met after ${ms} ms (${this.received.length} received)`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await pollUntil('the receiver got what was expected', () => this.received, ok, { timeoutMs: ms });
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {

@@ -4,13 +4,14 @@ import type { FastifyBaseLogger } from 'fastify';
 import Fastify from 'fastify';
 import pino from 'pino';
 import { accessLog } from '../../src/http/access-log.js';
+import { CapturedLog } from '../helpers/captured-log.js';
 
 /** A pino logger writing to memory, and what it wrote, with each line's time taken out. */
 function memoryLogger(options: pino.LoggerOptions = {}) {
-  const lines: string[] = [];
-  const logger = pino({ level: 'info', ...options }, { write: (line: string) => lines.push(line) });
-  const written = () => lines.map((line) => line.replace(/,"time":\d+/, ''));
-  return { logger, written, clear: () => lines.splice(0) };
+  const log = new CapturedLog();
+  const logger = pino({ level: 'info', ...options }, log.stream);
+  const written = () => log.raw.map((line) => line.replace(/,"time":\d+/, ''));
+  return { logger, written, clear: () => log.clear() };
 }
 
 const ID = '0b7c2a1e-3f4d-4e5a-8b9c-0d1e2f3a4b5c';

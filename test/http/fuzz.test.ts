@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { buildTestApp, type TestApp, uploadRecording } from '../helpers/app.js';
@@ -9,6 +8,7 @@ import { assertMatchesReference, assertMatchesSeed, reference } from '../helpers
 import { fuzzRequest, wire, type FuzzContext, type FuzzRequest } from '../helpers/fuzz-requests.js';
 import { rawRequest, type RawResponse } from '../helpers/raw-http.js';
 import { seedCalls } from '../helpers/seeded-calls.js';
+import { CapturedLog } from '../helpers/captured-log.js';
 
 /** Cases per backend: a bounded number in `npm test`; `npm run fuzz` sets many more. */
 const RUNS = Number(process.env.DIGA_FUZZ_RUNS ?? 300);
@@ -82,22 +82,14 @@ describeEachBackend('fuzzing every endpoint over a real socket', (backend) => {
   let t: TestApp;
   let port: number;
   let ctx: FuzzContext;
-  const serious: string[] = [];
+  const serious = new CapturedLog('error');
 
   before(async () => {
-    const logs = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) {
-          if ((JSON.parse(line) as { level: number }).level >= 50) serious.push(line);
-        }
-        done();
-      },
-    });
     t = await buildTestApp({
       backend,
       // A file, as the server runs SQLite: its read connection, and GET /v1/call/{id}'s fast path.
       sqliteFile: true,
-      logger: { level: 'error', stream: logs },
+      logger: serious.logger,
       webhooks: {
         // No DNS from the fuzz: every webhook host is unknown.
         resolve: async (host) => {
@@ -138,7 +130,7 @@ describeEachBackend('fuzzing every endpoint over a real socket', (backend) => {
       },
     );
     context.diagnostic(`fuzz [${backend}]: ${RUNS} cases, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
-    assert.deepEqual(serious, [], 'nothing was logged as an error');
+    assert.deepEqual(serious.raw, [], 'nothing was logged as an error');
     const health = await rawRequest(port, 'GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     assert.equal((health as RawResponse).status, 200, 'still serving');
   });

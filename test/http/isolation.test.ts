@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { buildTestApp, postEvents, type TestApp, uploadRecording } from '../helpers/app.js';
 import { describeEachBackend } from '../helpers/backends.js';
 import { callEvents } from '../helpers/events.js';
+import { pollUntil } from '../helpers/poll.js';
 import { Receiver } from '../helpers/receiver.js';
 import { seedCalls, type KnownCall } from '../helpers/seeded-calls.js';
 
@@ -104,14 +105,13 @@ describeEachBackend('tenant isolation matrix', (backend) => {
     b.key = (
       JSON.parse((await ask('GET', '/v1/api_key/', undefined, t.keyB)).body) as { data: { id: string }[] }
     ).data[0]!.id;
-    for (let waited = 0; b.delivery === '' && waited < 10_000; waited += 50) {
-      const log = JSON.parse((await ask('GET', `/v1/webhook/${b.hook}/deliveries`, undefined, t.keyB)).body) as {
-        data: { id: string }[];
-      };
-      b.delivery = log.data[0]?.id ?? '';
-      if (b.delivery === '') await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    assert.notEqual(b.delivery, '', 'B has a webhook delivery');
+    const deliveries = async () =>
+      (
+        JSON.parse((await ask('GET', `/v1/webhook/${b.hook}/deliveries`, undefined, t.keyB)).body) as {
+          data: { id: string }[];
+        }
+      ).data;
+    b.delivery = (await pollUntil('B has a webhook delivery', deliveries, (log) => log.length > 0))[0]!.id;
 
     const agentB = JSON.parse(
       (await ask('POST', '/v1/agent/', { name: 'B', voice_id: randomUUID(), language: 'es' }, t.keyB)).body,

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { createProject } from '../../src/domain/projects/projects.js';
 import type { Store } from '../../src/store/database.js';
 import { openStore } from '../../src/store/open-store.js';
+import { pollUntil } from '../helpers/poll.js';
 import { openTestStore, type TestStore } from '../helpers/test-store.js';
 
 /**
@@ -28,7 +28,9 @@ describe('SQLite checkpoint thread', () => {
     `.execute(store.db);
     const committedBytes = Number(rows[0]?.bytes);
     const fileBytes = () => statSync(testStore.url).size;
-    for (let waited = 0; fileBytes() < committedBytes && waited < 5000; waited += 100) await sleep(100);
+    await pollUntil('the checkpoint thread copied the WAL back', fileBytes, (bytes) => bytes >= committedBytes, {
+      everyMs: 100,
+    });
     assert.equal(fileBytes(), committedBytes, 'the database file holds every committed page');
   });
 

@@ -12,6 +12,7 @@ import { createTestDatabase, postgresAdminUrl, type TestDatabase } from '../help
 import { assertMatchesSeed } from '../helpers/contract.js';
 import { inParallel } from '../helpers/http.js';
 import { builtCli } from '../helpers/paths.js';
+import { pollUntil } from '../helpers/poll.js';
 import { startServerProcess, tempDir, type ServerProcess } from '../helpers/processes.js';
 
 const VOICE = '0f9d3d1e-6a51-4e43-9a55-0d6f4d5d2c10';
@@ -145,14 +146,16 @@ describe('Outbound calls end to end, with the runtime simulator [sqlite]', () =>
       '1',
     ]);
     const seen: string[] = [];
-    let final: Json = {};
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      final = (await call('GET', `/v1/call/${placed.body.id}`)).body;
-      if (seen.at(-1) !== final.status) seen.push(final.status);
-      if (['completed', 'transferred'].includes(final.status) && final.recording_url) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const final = await pollUntil(
+      'the call ended, with its recording',
+      async () => {
+        const now: Json = (await call('GET', `/v1/call/${placed.body.id}`)).body;
+        if (seen.at(-1) !== now.status) seen.push(now.status);
+        return now;
+      },
+      (now) => ['completed', 'transferred'].includes(now.status) && Boolean(now.recording_url),
+      { timeoutMs: 30_000, everyMs: 100 },
+    );
     assert.equal(await simulator.exited, 0);
     // An answered call ends completed, or transferred (one in ten, at random).
     assert.deepEqual(seen.slice(0, 2), ['dialing', 'in_progress'], 'observed every status, in order');

@@ -14,7 +14,7 @@ import { withRetries } from '../../store/failures.js';
 import { lockNamed } from '../../store/locks.js';
 import { recordEvents } from '../calls/ingest.js';
 import type { DialInstructions } from '../calls/place-call.js';
-import { formatInstant, nowMicros } from '../../kernel/time.js';
+import { formatInstant, nowMicros, type Micros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';
 import { dialSettingsOf, type DialingOptions } from './settings.js';
 
@@ -42,11 +42,12 @@ export async function claimJobs(
   maxJobs: number,
   claimedBy: string | null,
   dialing: DialingOptions,
+  clock: () => Micros = nowMicros,
 ): Promise<ClaimedJob[]> {
   return withRetries(() =>
     db.transaction().execute(async (trx) => {
       await lockNamed(trx, 'dial-jobs');
-      const now = nowMicros();
+      const now = clock();
       const due = await dueJobs(trx, now, SCAN_LIMIT);
       const projects = [...new Set(due.map((j) => j.project_id))];
       const settings = await dialSettingsOf(trx, projects, dialing);

@@ -6,17 +6,10 @@ import { authenticateApiKey, cachedApiKey } from '../../../src/domain/api-keys/c
 import { createProject } from '../../../src/domain/projects/projects.js';
 import { revokeApiKey } from '../../../src/store/credentials-repo.js';
 import { describeEachBackend } from '../../helpers/backends.js';
+import { pollUntil } from '../../helpers/poll.js';
 import { openTestStore, type TestStore } from '../../helpers/test-store.js';
 
 const ms = (n: number) => n * 1000; // instants are microseconds
-
-/** Polls `check` until it holds (the renewal runs in the background), for at most 5 s. */
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (const started = Date.now(); !check();) {
-    if (Date.now() - started > 5000) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describeEachBackend('API keys renewed in the background', (backend) => {
   let t: TestStore;
@@ -37,7 +30,8 @@ describeEachBackend('API keys renewed in the background', (backend) => {
     // The first use in the entry's last quarter starts one lookup, and is served meanwhile.
     assert.equal(cachedApiKey(t.store.db, key.value, cache, start + ms(800))?.keyId, key.id);
     // Without the renewal the entry would be stale from 1,000 ms; renewed at 800 ms, it lasts to 1,800.
-    await until(() => cachedApiKey(t.store.db, key.value, cache, start + ms(1500)) !== undefined, 'renewed');
+    // The renewal runs in the background.
+    await pollUntil('renewed', () => cachedApiKey(t.store.db, key.value, cache, start + ms(1500)) !== undefined);
     assert.equal(cachedApiKey(t.store.db, key.value, cache, start + ms(1799))?.keyId, key.id);
     assert.equal(cachedApiKey(t.store.db, key.value, cache, start + ms(1800)), undefined);
   });
@@ -50,7 +44,7 @@ describeEachBackend('API keys renewed in the background', (backend) => {
     // Revoked in the store without this cache knowing: another instance, or the CLI.
     assert.equal(await revokeApiKey(t.store.db, key.id, start + ms(100)), true);
     assert.equal(cachedApiKey(t.store.db, key.value, cache, start + ms(800))?.keyId, key.id, 'cached until renewed');
-    await until(() => cachedApiKey(t.store.db, key.value, cache, start + ms(801)) === undefined, 'dropped');
+    await pollUntil('dropped', () => cachedApiKey(t.store.db, key.value, cache, start + ms(801)) === undefined);
     assert.equal(await authenticateApiKey(t.store.db, key.value, cache, start + ms(802)), undefined);
   });
 });

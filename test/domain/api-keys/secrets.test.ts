@@ -7,6 +7,7 @@ import { useSecretPepper } from '../../../src/domain/api-keys/secrets.js';
 import { buildTestApp } from '../../helpers/app.js';
 import { callEvents } from '../../helpers/events.js';
 import { request, type HttpResult } from '../../helpers/http.js';
+import { pollUntil } from '../../helpers/poll.js';
 import { runCli, startServerProcess, tempDir, type ServerProcess } from '../../helpers/processes.js';
 
 describe('secrets: stored as peppered digests, never logged', () => {
@@ -93,7 +94,14 @@ describe('secrets: stored as peppered digests, never logged', () => {
     assert.equal((await as(key, `/v1/call/${key}`)).status, 422, 'a key as an id');
 
     // Let the delivery worker fail against the closed port a few times (its errors are logged).
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await pollUntil(
+      'the webhook was tried a few times',
+      async () => {
+        const log = await as(key, `/v1/webhook/${hookId}/deliveries?limit=100`);
+        return (JSON.parse(log.body) as { data: unknown[] }).data.length;
+      },
+      (attempts) => attempts >= 3,
+    );
     await server.stop();
     const logs = server.output();
     const records = logs.split('\n').filter((line) => line.startsWith('{'));

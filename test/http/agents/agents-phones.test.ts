@@ -14,29 +14,15 @@ describeEachBackend('Agents, versions and phones', (backend) => {
   });
   after(() => t.close());
 
-  async function call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object, key = t.keyA) {
-    const response = await t.app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${key}` },
-      ...(payload ? { payload } : {}),
-    });
-    const body = response.body === '' ? undefined : response.json();
-    if (response.statusCode >= 400) {
-      assertMatchesReference('detail' in (body ?? {}) ? 'HTTPValidationError' : 'ErrorResponseSchema', body);
-    }
-    return { status: response.statusCode, body };
-  }
-
   const newAgent = async (extra: object = {}) => {
-    const created = await call('POST', '/v1/agent/', { name: 'Recepción', voice_id: VOICE, language: 'es', ...extra });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    return created.body;
+    const created = await t.api.post('/v1/agent/', { name: 'Recepción', voice_id: VOICE, language: 'es', ...extra });
+    assert.equal(created.statusCode, 201, created.body);
+    return created.json();
   };
   const importPhone = async (phone_number: string, extra: object = {}) => {
-    const imported = await call('POST', '/v1/phone/import', { phone_number, ...extra });
-    assert.equal(imported.status, 200, JSON.stringify(imported.body));
-    return imported.body;
+    const imported = await t.api.post('/v1/phone/import', { phone_number, ...extra });
+    assert.equal(imported.statusCode, 200, imported.body);
+    return imported.json();
   };
 
   test('an agent is created as version 1 and a draft; every field comes back as given or defaulted', async () => {
@@ -59,64 +45,67 @@ describeEachBackend('Agents, versions and phones', (backend) => {
     assert.deepEqual(agent.dynamic_variables, { clinic: 'Sonrisas' });
     assert.equal(agent.voice.id, VOICE);
 
-    const draft = await call('GET', `/v1/agent/${agent.agent_id}`);
-    assert.equal(draft.status, 200);
-    assertMatchesReference('AgentResponseSchema', draft.body);
-    assert.equal(draft.body.is_draft, true);
-    assert.equal(draft.body.version_number, 0);
-    assert.equal(draft.body.prompt, agent.prompt);
+    const draft = await t.api.get(`/v1/agent/${agent.agent_id}`);
+    assert.equal(draft.statusCode, 200);
+    assertMatchesReference('AgentResponseSchema', draft.json());
+    assert.equal(draft.json().is_draft, true);
+    assert.equal(draft.json().version_number, 0);
+    assert.equal(draft.json().prompt, agent.prompt);
 
-    const onlyDraft = await call('POST', '/v1/agent/?is_draft=true', { voice_id: VOICE, language: 'en' });
-    assert.equal(onlyDraft.status, 201);
-    assert.equal(onlyDraft.body.is_draft, true);
-    const versions = await call('GET', `/v1/agent/${onlyDraft.body.agent_id}/version`);
-    assert.equal(versions.body.data.length, 1);
+    const onlyDraft = await t.api.post('/v1/agent/?is_draft=true', { voice_id: VOICE, language: 'en' });
+    assert.equal(onlyDraft.statusCode, 201);
+    assert.equal(onlyDraft.json().is_draft, true);
+    const versions = await t.api.get(`/v1/agent/${onlyDraft.json().agent_id}/version`);
+    assert.equal(versions.json().data.length, 1);
   });
 
   test('bad agent bodies are 422 in FastAPI shape; mode path needs a conversational path', async () => {
-    const missing = await call('POST', '/v1/agent/', { name: 'x' });
-    assert.equal(missing.status, 422);
-    assert.deepEqual(missing.body.detail.map((d: { loc: string[] }) => d.loc.join('.')).sort(), [
-      'body.language',
-      'body.voice_id',
-    ]);
-    const badLanguage = await call('POST', '/v1/agent/', { voice_id: VOICE, language: 'klingon' });
-    assert.equal(badLanguage.status, 422);
-    const path = await call('POST', '/v1/agent/', { voice_id: VOICE, language: 'es', mode: 'path' });
-    assert.equal(path.status, 422);
-    assert.deepEqual(path.body.detail[0].loc, ['body', 'conversational_path_id']);
-    const badTool = await call('POST', '/v1/agent/', {
+    const missing = await t.api.post('/v1/agent/', { name: 'x' });
+    assert.equal(missing.statusCode, 422);
+    assert.deepEqual(
+      missing
+        .json()
+        .detail.map((d: { loc: string[] }) => d.loc.join('.'))
+        .sort(),
+      ['body.language', 'body.voice_id'],
+    );
+    const badLanguage = await t.api.post('/v1/agent/', { voice_id: VOICE, language: 'klingon' });
+    assert.equal(badLanguage.statusCode, 422);
+    const path = await t.api.post('/v1/agent/', { voice_id: VOICE, language: 'es', mode: 'path' });
+    assert.equal(path.statusCode, 422);
+    assert.deepEqual(path.json().detail[0].loc, ['body', 'conversational_path_id']);
+    const badTool = await t.api.post('/v1/agent/', {
       voice_id: VOICE,
       language: 'es',
       call_tools: [{ type: 'teleport', name: 'x' }],
     });
-    assert.equal(badTool.status, 422);
+    assert.equal(badTool.statusCode, 422);
   });
 
   test('update changes the draft only; launch freezes it as the next version', async () => {
     const agent = await newAgent({ prompt: 'v1 prompt' });
-    const updated = await call('PATCH', `/v1/agent/${agent.agent_id}`, { prompt: 'v2 prompt', volume: 80 });
-    assert.equal(updated.status, 200);
-    assert.equal(updated.body.prompt, 'v2 prompt');
-    assert.equal(updated.body.volume, 80);
-    assert.equal(updated.body.name, 'Recepción', 'fields not named keep their value');
-    const v1 = await call('GET', `/v1/agent/${agent.agent_id}?version_id=${agent.version_id}`);
-    assert.equal(v1.body.prompt, 'v1 prompt');
+    const updated = await t.api.patch(`/v1/agent/${agent.agent_id}`, { prompt: 'v2 prompt', volume: 80 });
+    assert.equal(updated.statusCode, 200);
+    assert.equal(updated.json().prompt, 'v2 prompt');
+    assert.equal(updated.json().volume, 80);
+    assert.equal(updated.json().name, 'Recepción', 'fields not named keep their value');
+    const v1 = await t.api.get(`/v1/agent/${agent.agent_id}?version_id=${agent.version_id}`);
+    assert.equal(v1.json().prompt, 'v1 prompt');
 
-    const v2 = await call('POST', `/v1/agent/${agent.agent_id}/version`, { version_name: 'summer' });
-    assert.equal(v2.status, 201);
-    assert.equal(v2.body.version_number, 2);
-    assert.equal(v2.body.prompt, 'v2 prompt');
-    const list = await call('GET', `/v1/agent/${agent.agent_id}/version?order=asc`);
+    const v2 = await t.api.post(`/v1/agent/${agent.agent_id}/version`, { version_name: 'summer' });
+    assert.equal(v2.statusCode, 201);
+    assert.equal(v2.json().version_number, 2);
+    assert.equal(v2.json().prompt, 'v2 prompt');
+    const list = await t.api.get(`/v1/agent/${agent.agent_id}/version?order=asc`);
     assert.deepEqual(
-      list.body.data.map((v: { version_number: number }) => v.version_number),
+      list.json().data.map((v: { version_number: number }) => v.version_number),
       [0, 1, 2],
     );
-    assertMatchesReference('PaginatedResponse_AgentResponseSchema_', list.body);
+    assertMatchesReference('PaginatedResponse_AgentResponseSchema_', list.json());
 
-    const both = await call('GET', `/v1/agent/${agent.agent_id}?version_id=${agent.version_id}&is_published=true`);
-    assert.equal(both.status, 400);
-    assert.equal(both.body.error_code, 'BAD_PARAMETER');
+    const both = await t.api.get(`/v1/agent/${agent.agent_id}?version_id=${agent.version_id}&is_published=true`);
+    assert.equal(both.statusCode, 400);
+    assert.equal(both.json().error_code, 'BAD_PARAMETER');
   });
 
   test('phones: import, get, list, rename, release; numbers are validated', async () => {
@@ -132,100 +121,99 @@ describeEachBackend('Agents, versions and phones', (backend) => {
 
     const sip = await importPhone('reception@pbx.example.com');
     assert.equal(sip.number, 'reception@pbx.example.com');
-    const bad = await call('POST', '/v1/phone/import', { phone_number: '910000001' });
-    assert.equal(bad.status, 422);
-    const again = await call('POST', '/v1/phone/import', { phone_number: '+34910000001' });
-    assert.equal(again.status, 409);
-    assert.equal(again.body.error_code, 'PHONE_NUMBER_ALREADY_EXISTS');
+    const bad = await t.api.post('/v1/phone/import', { phone_number: '910000001' });
+    assert.equal(bad.statusCode, 422);
+    const again = await t.api.post('/v1/phone/import', { phone_number: '+34910000001' });
+    assert.equal(again.statusCode, 409);
+    assert.equal(again.json().error_code, 'PHONE_NUMBER_ALREADY_EXISTS');
 
-    const got = await call('GET', `/v1/phone/${phone.id}`);
-    assert.deepEqual(got.body, phone);
-    const renamed = await call('PATCH', `/v1/phone/${phone.id}`, { nickname: 'Sede Madrid' });
-    assert.equal(renamed.body.nickname, 'Sede Madrid');
-    const list = await call('GET', '/v1/phone/?limit=100');
-    assertMatchesReference('PaginatedResponse_PhoneRegisterResponseSchema_', list.body);
-    assert.ok(list.body.data.some((p: { id: string }) => p.id === phone.id));
+    const got = await t.api.get(`/v1/phone/${phone.id}`);
+    assert.deepEqual(got.json(), phone);
+    const renamed = await t.api.patch(`/v1/phone/${phone.id}`, { nickname: 'Sede Madrid' });
+    assert.equal(renamed.json().nickname, 'Sede Madrid');
+    const list = await t.api.get('/v1/phone/?limit=100');
+    assertMatchesReference('PaginatedResponse_PhoneRegisterResponseSchema_', list.json());
+    assert.ok(list.json().data.some((p: { id: string }) => p.id === phone.id));
 
-    const released = await call('DELETE', `/v1/phone/${sip.id}`);
-    assert.equal(released.status, 204);
-    assert.equal((await call('GET', `/v1/phone/${sip.id}`)).status, 404);
+    const released = await t.api.delete(`/v1/phone/${sip.id}`);
+    assert.equal(released.statusCode, 204);
+    assert.equal((await t.api.get(`/v1/phone/${sip.id}`)).statusCode, 404);
   });
 
   test('publishing binds phones; a published version cannot be deleted, nor its agent', async () => {
     const agent = await newAgent();
     const phone = await importPhone('+34910000002', { outbound_config: { termination_uri: 'trunk.example.com' } });
-    const draftId = (await call('GET', `/v1/agent/${agent.agent_id}`)).body.version_id;
-    const draft = await call('PATCH', `/v1/agent/${agent.agent_id}/published_version`, { version_id: draftId });
-    assert.equal(draft.status, 400, 'the draft is not publishable');
+    const draftId = (await t.api.get(`/v1/agent/${agent.agent_id}`)).json().version_id;
+    const draft = await t.api.patch(`/v1/agent/${agent.agent_id}/published_version`, { version_id: draftId });
+    assert.equal(draft.statusCode, 400, 'the draft is not publishable');
 
-    const published = await call('PATCH', `/v1/agent/${agent.agent_id}/published_version`, {
+    const published = await t.api.patch(`/v1/agent/${agent.agent_id}/published_version`, {
       version_id: agent.version_id,
       outbound_phone_number_id: phone.id,
       inbound_phone_number_id: phone.id,
     });
-    assert.equal(published.status, 200, JSON.stringify(published.body));
-    assertMatchesReference('PublishAgentResponse', published.body);
-    const bound = await call('GET', `/v1/phone/${phone.id}`);
-    assert.equal(bound.body.outbound_agent_id, agent.agent_id);
-    assert.equal(bound.body.inbound_agent_id, agent.agent_id);
-    const byAgent = await call('GET', `/v1/phone/?outbound_agent_id=${agent.agent_id}`);
+    assert.equal(published.statusCode, 200, published.body);
+    assertMatchesReference('PublishAgentResponse', published.json());
+    const bound = await t.api.get(`/v1/phone/${phone.id}`);
+    assert.equal(bound.json().outbound_agent_id, agent.agent_id);
+    assert.equal(bound.json().inbound_agent_id, agent.agent_id);
+    const byAgent = await t.api.get(`/v1/phone/?outbound_agent_id=${agent.agent_id}`);
     assert.deepEqual(
-      byAgent.body.data.map((p: { id: string }) => p.id),
+      byAgent.json().data.map((p: { id: string }) => p.id),
       [phone.id],
     );
-    const publishedView = await call('GET', `/v1/agent/${agent.agent_id}?is_published=true`);
-    assert.equal(publishedView.body.version_id, agent.version_id);
-    assert.equal(publishedView.body.is_published, true);
-    const publishedList = await call('GET', '/v1/agent/?is_published=true');
-    assert.ok(publishedList.body.data.some((a: { agent_id: string }) => a.agent_id === agent.agent_id));
+    const publishedView = await t.api.get(`/v1/agent/${agent.agent_id}?is_published=true`);
+    assert.equal(publishedView.json().version_id, agent.version_id);
+    assert.equal(publishedView.json().is_published, true);
+    const publishedList = await t.api.get('/v1/agent/?is_published=true');
+    assert.ok(publishedList.json().data.some((a: { agent_id: string }) => a.agent_id === agent.agent_id));
 
-    const deleteVersion = await call('DELETE', `/v1/agent/${agent.agent_id}/version/${agent.version_id}`);
-    assert.equal(deleteVersion.status, 409);
-    assert.equal(deleteVersion.body.error_code, 'PUBLISHED_AGENT_VERSION_DELETION');
-    const deleteDraft = await call('DELETE', `/v1/agent/${agent.agent_id}/version/${draftId}`);
-    assert.equal(deleteDraft.status, 409);
-    const deleteAgent = await call('DELETE', `/v1/agent/${agent.agent_id}`);
-    assert.equal(deleteAgent.status, 409);
+    const deleteVersion = await t.api.delete(`/v1/agent/${agent.agent_id}/version/${agent.version_id}`);
+    assert.equal(deleteVersion.statusCode, 409);
+    assert.equal(deleteVersion.json().error_code, 'PUBLISHED_AGENT_VERSION_DELETION');
+    const deleteDraft = await t.api.delete(`/v1/agent/${agent.agent_id}/version/${draftId}`);
+    assert.equal(deleteDraft.statusCode, 409);
+    const deleteAgent = await t.api.delete(`/v1/agent/${agent.agent_id}`);
+    assert.equal(deleteAgent.statusCode, 409);
 
     // A second version published through the phone while the first is bound there moves it.
-    const v2 = (await call('POST', `/v1/agent/${agent.agent_id}/version`, {})).body;
+    const v2 = (await t.api.post(`/v1/agent/${agent.agent_id}/version`, {})).json();
     const other = await importPhone('+34910000003');
-    const conflict = await call('PATCH', `/v1/phone/${other.id}`, { outbound_version_id: v2.version_id });
-    assert.equal(conflict.status, 409, 'one published version per agent');
-    assert.equal(conflict.body.error_code, 'AGENT_ALREADY_PUBLISHED');
+    const conflict = await t.api.patch(`/v1/phone/${other.id}`, { outbound_version_id: v2.version_id });
+    assert.equal(conflict.statusCode, 409, 'one published version per agent');
+    assert.equal(conflict.json().error_code, 'AGENT_ALREADY_PUBLISHED');
 
-    const unpublished = await call('PATCH', `/v1/agent/${agent.agent_id}/published_version`, { version_id: null });
-    assert.equal(unpublished.body.published_version_id, null);
-    assert.equal((await call('GET', `/v1/phone/${phone.id}`)).body.outbound_agent_id, null);
-    assert.equal((await call('DELETE', `/v1/agent/${agent.agent_id}/version/${agent.version_id}`)).status, 204);
-    assert.equal((await call('DELETE', `/v1/agent/${agent.agent_id}`)).status, 204);
-    assert.equal((await call('GET', `/v1/agent/${agent.agent_id}`)).status, 404);
+    const unpublished = await t.api.patch(`/v1/agent/${agent.agent_id}/published_version`, { version_id: null });
+    assert.equal(unpublished.json().published_version_id, null);
+    assert.equal((await t.api.get(`/v1/phone/${phone.id}`)).json().outbound_agent_id, null);
+    assert.equal((await t.api.delete(`/v1/agent/${agent.agent_id}/version/${agent.version_id}`)).statusCode, 204);
+    assert.equal((await t.api.delete(`/v1/agent/${agent.agent_id}`)).statusCode, 204);
+    assert.equal((await t.api.get(`/v1/agent/${agent.agent_id}`)).statusCode, 404);
   });
 
   test("another project's agents and phones answer like ones that do not exist; permissions apply", async () => {
     const agent = await newAgent();
     const phone = await importPhone('+34910000004');
     for (const url of [`/v1/agent/${agent.agent_id}`, `/v1/agent/${agent.agent_id}/version`, `/v1/phone/${phone.id}`]) {
-      const theirs = await call('GET', url, undefined, t.keyB);
-      const unknown = await call('GET', url.replace(/[0-9a-f-]{36}/, randomUUID()), undefined, t.keyB);
-      assert.equal(theirs.status, 404, url);
-      assert.equal(theirs.body.error_code, unknown.body.error_code);
+      const theirs = await t.api.get(url, { key: t.keyB });
+      const unknown = await t.api.get(url.replace(/[0-9a-f-]{36}/, randomUUID()), { key: t.keyB });
+      assert.equal(theirs.statusCode, 404, url);
+      assert.equal(theirs.json().error_code, unknown.json().error_code);
     }
-    const publish = await call(
-      'PATCH',
+    const publish = await t.api.patch(
       `/v1/agent/${agent.agent_id}/published_version`,
       { version_id: agent.version_id },
-      t.keyB,
+      { key: t.keyB },
     );
-    assert.equal(publish.status, 404);
-    const listB = await call('GET', '/v1/phone/', undefined, t.keyB);
-    assert.equal(listB.body.data.length, 0);
+    assert.equal(publish.statusCode, 404);
+    const listB = await t.api.get('/v1/phone/', { key: t.keyB });
+    assert.equal(listB.json().data.length, 0);
 
     const viewer = await t.keyFor(t.projectA, ['agents.view', 'phones.view']);
-    assert.equal((await call('GET', '/v1/agent/', undefined, viewer)).status, 200);
-    const denied = await call('POST', '/v1/phone/import', { phone_number: '+34910000005' }, viewer);
-    assert.equal(denied.status, 403);
-    assert.equal(denied.body.error_code, 'MISSING_PERMISSIONS');
-    assert.equal((await call('DELETE', `/v1/agent/${agent.agent_id}`, undefined, viewer)).status, 403);
+    assert.equal((await t.api.get('/v1/agent/', { key: viewer })).statusCode, 200);
+    const denied = await t.api.post('/v1/phone/import', { phone_number: '+34910000005' }, { key: viewer });
+    assert.equal(denied.statusCode, 403);
+    assert.equal(denied.json().error_code, 'MISSING_PERMISSIONS');
+    assert.equal((await t.api.delete(`/v1/agent/${agent.agent_id}`, { key: viewer })).statusCode, 403);
   });
 });

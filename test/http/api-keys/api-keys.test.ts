@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
 import { describeEachBackend } from '../../helpers/backends.js';
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
 import { assertMatchesReference } from '../../helpers/contract.js';
@@ -13,27 +12,8 @@ describeEachBackend('API keys: /v1/api_key/', (backend) => {
   });
   after(() => t.close());
 
-  async function call(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-    url: string,
-    key: string,
-    payload?: object,
-  ): Promise<LightMyRequestResponse> {
-    const response = await t.app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${key}` },
-      ...(payload ? { payload } : {}),
-    });
-    const body = response.json();
-    if (response.statusCode >= 400) {
-      assertMatchesReference('detail' in (body ?? {}) ? 'HTTPValidationError' : 'ErrorResponseSchema', body);
-    }
-    return response;
-  }
-
   test('create returns the value once; get and list never show it', async () => {
-    const created = await call('POST', '/v1/api_key/', t.keyA, {
+    const created = await t.api.post('/v1/api_key/', {
       name: 'reporting',
       restricted: true,
       permissions: ['calls.view', 'messages.view', 'calls.view'],
@@ -56,40 +36,40 @@ describeEachBackend('API keys: /v1/api_key/', (backend) => {
     assert.deepEqual(key.permissions, ['calls.view', 'messages.view']);
     assert.equal(key.restricted, true);
 
-    const fetched = (await call('GET', `/v1/api_key/${key.id}`, t.keyA)).json();
+    const fetched = (await t.api.get(`/v1/api_key/${key.id}`)).json();
     assertMatchesReference('RedactedApiKeyResponseSchema', fetched);
     assert.equal('value' in fetched, false);
     const { value: _value, ...redacted } = key;
     assert.deepEqual(fetched, redacted);
 
-    const list = await call('GET', '/v1/api_key/?limit=100', t.keyA);
+    const list = await t.api.get('/v1/api_key/?limit=100');
     assertMatchesReference('PaginatedResponse_RedactedApiKeyResponseSchema_', list.json());
     assert.ok(list.json().data.some((k: { id: string }) => k.id === key.id));
     assert.doesNotMatch(list.body, /sk-[0-9a-f]{64}/, 'no value anywhere in a listing');
 
     // The new key works, with exactly its permissions.
-    assert.equal((await call('GET', '/v1/call/', key.value)).statusCode, 200);
-    assert.equal((await call('GET', '/v1/api_key/', key.value)).statusCode, 403);
+    assert.equal((await t.api.get('/v1/call/', { key: key.value })).statusCode, 200);
+    assert.equal((await t.api.get('/v1/api_key/', { key: key.value })).statusCode, 403);
   });
 
   test('delete revokes at once: the next request with the key is a 401', async () => {
-    const key = (await call('POST', '/v1/api_key/', t.keyA, { name: 'temp', restricted: false })).json();
-    assert.equal((await call('GET', '/v1/call/', key.value)).statusCode, 200, 'cached as verified');
-    const deleted = await call('DELETE', `/v1/api_key/${key.id}`, t.keyA);
+    const key = (await t.api.post('/v1/api_key/', { name: 'temp', restricted: false })).json();
+    assert.equal((await t.api.get('/v1/call/', { key: key.value })).statusCode, 200, 'cached as verified');
+    const deleted = await t.api.delete(`/v1/api_key/${key.id}`);
     assert.equal(deleted.statusCode, 200);
     assert.equal(deleted.body, 'null');
-    const after = await call('GET', '/v1/call/', key.value);
+    const after = await t.api.get('/v1/call/', { key: key.value });
     assert.equal(after.statusCode, 401);
-    assert.equal((await call('GET', `/v1/api_key/${key.id}`, t.keyA)).statusCode, 404);
-    assert.equal((await call('DELETE', `/v1/api_key/${key.id}`, t.keyA)).statusCode, 404);
+    assert.equal((await t.api.get(`/v1/api_key/${key.id}`)).statusCode, 404);
+    assert.equal((await t.api.delete(`/v1/api_key/${key.id}`)).statusCode, 404);
   });
 
   test('patch renames, narrows and sets expiry; narrowing applies to the very next request', async () => {
     const key = (
-      await call('POST', '/v1/api_key/', t.keyA, { name: 'ops', restricted: true, permissions: ['calls.view'] })
+      await t.api.post('/v1/api_key/', { name: 'ops', restricted: true, permissions: ['calls.view'] })
     ).json();
-    assert.equal((await call('GET', '/v1/call/', key.value)).statusCode, 200);
-    const patched = await call('PATCH', `/v1/api_key/${key.id}`, t.keyA, {
+    assert.equal((await t.api.get('/v1/call/', { key: key.value })).statusCode, 200);
+    const patched = await t.api.patch(`/v1/api_key/${key.id}`, {
       name: 'ops (read transcripts)',
       permissions: ['messages.view'],
     });
@@ -97,48 +77,55 @@ describeEachBackend('API keys: /v1/api_key/', (backend) => {
     assertMatchesReference('RedactedApiKeyResponseSchema', patched.json());
     assert.equal(patched.json().name, 'ops (read transcripts)');
     assert.deepEqual(patched.json().permissions, ['messages.view']);
-    assert.equal((await call('GET', '/v1/call/', key.value)).statusCode, 403);
+    assert.equal((await t.api.get('/v1/call/', { key: key.value })).statusCode, 403);
 
-    const soon = new Date(Date.now() + 400).toISOString();
-    assert.equal((await call('PATCH', `/v1/api_key/${key.id}`, t.keyA, { expiry_date: soon })).statusCode, 200);
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    assert.equal((await call('GET', `/v1/call/${randomUUID()}/message`, key.value)).statusCode, 401, 'expired');
+    const soon = new Date(t.clock.nowMs() + 400).toISOString();
+    assert.equal((await t.api.patch(`/v1/api_key/${key.id}`, { expiry_date: soon })).statusCode, 200);
+    t.clock.advance(600);
+    assert.equal((await t.api.get(`/v1/call/${randomUUID()}/message`, { key: key.value })).statusCode, 401, 'expired');
 
-    const unrestricted = await call('PATCH', `/v1/api_key/${key.id}`, t.keyA, { restricted: false });
+    const unrestricted = await t.api.patch(`/v1/api_key/${key.id}`, { restricted: false });
     assert.equal(unrestricted.json().permissions, null);
     assert.equal(unrestricted.json().restricted, false);
   });
 
   test('a restricted key can never create or widen a key beyond its own permissions', async () => {
     const admin = (
-      await call('POST', '/v1/api_key/', t.keyA, {
+      await t.api.post('/v1/api_key/', {
         name: 'key admin',
         restricted: true,
         permissions: ['api_keys.create', 'api_keys.update', 'api_keys.delete', 'api_keys.view', 'calls.view'],
       })
     ).json().value;
-    const within = await call('POST', '/v1/api_key/', admin, {
-      name: 'child',
-      restricted: true,
-      permissions: ['calls.view'],
-    });
+    const within = await t.api.post(
+      '/v1/api_key/',
+      {
+        name: 'child',
+        restricted: true,
+        permissions: ['calls.view'],
+      },
+      { key: admin },
+    );
     assert.equal(within.statusCode, 200);
     const denied = [
-      await call('POST', '/v1/api_key/', admin, { name: 'x', restricted: false }),
-      await call('POST', '/v1/api_key/', admin, { name: 'x', restricted: true, permissions: ['calls.delete'] }),
-      await call('PATCH', `/v1/api_key/${within.json().id}`, admin, { permissions: ['calls.view', 'calls.delete'] }),
-      await call('PATCH', `/v1/api_key/${within.json().id}`, admin, { restricted: false }),
-      await call(
-        'DELETE',
-        `/v1/api_key/${(await t.app.inject({ method: 'GET', url: '/v1/api_key/?limit=1000', headers: { authorization: `Bearer ${t.keyA}` } })).json().data.find((k: { restricted: boolean }) => !k.restricted).id}`,
-        admin,
+      await t.api.post('/v1/api_key/', { name: 'x', restricted: false }, { key: admin }),
+      await t.api.post('/v1/api_key/', { name: 'x', restricted: true, permissions: ['calls.delete'] }, { key: admin }),
+      await t.api.patch(
+        `/v1/api_key/${within.json().id}`,
+        { permissions: ['calls.view', 'calls.delete'] },
+        { key: admin },
+      ),
+      await t.api.patch(`/v1/api_key/${within.json().id}`, { restricted: false }, { key: admin }),
+      await t.api.delete(
+        `/v1/api_key/${(await t.api.get('/v1/api_key/?limit=1000')).json().data.find((k: { restricted: boolean }) => !k.restricted).id}`,
+        { key: admin },
       ),
     ];
     for (const response of denied) {
       assert.equal(response.statusCode, 403, response.body);
       assert.equal(response.json().error_code, 'MISSING_PERMISSIONS');
     }
-    assert.deepEqual((await call('GET', `/v1/api_key/${within.json().id}`, t.keyA)).json().permissions, ['calls.view']);
+    assert.deepEqual((await t.api.get(`/v1/api_key/${within.json().id}`)).json().permissions, ['calls.view']);
   });
 
   test('bad bodies are FastAPI 422s', async () => {
@@ -155,7 +142,7 @@ describeEachBackend('API keys: /v1/api_key/', (backend) => {
       [{ name: 'x', restricted: false, expiry_date: '2020-01-01T00:00:00Z' }, 'value_error', ['body', 'expiry_date']],
     ];
     for (const [body, type, loc] of cases) {
-      const response = await call('POST', '/v1/api_key/', t.keyA, body);
+      const response = await t.api.post('/v1/api_key/', body);
       assert.equal(response.statusCode, 422, JSON.stringify(body));
       const issue = response
         .json()
@@ -166,15 +153,15 @@ describeEachBackend('API keys: /v1/api_key/', (backend) => {
   });
 
   test("another project's key answers exactly like a key that does not exist", async () => {
-    const ofB = (await call('POST', '/v1/api_key/', t.keyB, { name: 'b', restricted: false })).json();
+    const ofB = (await t.api.post('/v1/api_key/', { name: 'b', restricted: false }, { key: t.keyB })).json();
     const missing = randomUUID();
     for (const [method, payload] of [
       ['GET', undefined],
       ['PATCH', { name: 'stolen' }],
       ['DELETE', undefined],
     ] as const) {
-      const foreign = await call(method, `/v1/api_key/${ofB.id}`, t.keyA, payload);
-      const absent = await call(method, `/v1/api_key/${missing}`, t.keyA, payload);
+      const foreign = await t.api.request(method, `/v1/api_key/${ofB.id}`, payload);
+      const absent = await t.api.request(method, `/v1/api_key/${missing}`, payload);
       assert.equal(foreign.statusCode, 404);
       assert.deepEqual(foreign.json(), {
         status: 'error',
@@ -183,25 +170,28 @@ describeEachBackend('API keys: /v1/api_key/', (backend) => {
       });
       assert.equal(foreign.body, absent.body);
     }
-    const listed = (await call('GET', '/v1/api_key/?limit=1000', t.keyA)).json();
+    const listed = (await t.api.get('/v1/api_key/?limit=1000')).json();
     assert.ok(!listed.data.some((k: { id: string }) => k.id === ofB.id));
-    assert.equal((await call('GET', '/v1/call/', ofB.value)).statusCode, 200, "B's key still works");
+    assert.equal((await t.api.get('/v1/call/', { key: ofB.value })).statusCode, 200, "B's key still works");
   });
 
   test('pagination walks every key once', async () => {
-    for (let i = 0; i < 7; i++) await call('POST', '/v1/api_key/', t.keyB, { name: `bulk ${i}`, restricted: false });
-    const all = (await call('GET', '/v1/api_key/?limit=1000', t.keyB)).json().data.map((k: { id: string }) => k.id);
+    for (let i = 0; i < 7; i++)
+      await t.api.post('/v1/api_key/', { name: `bulk ${i}`, restricted: false }, { key: t.keyB });
+    const all = (await t.api.get('/v1/api_key/?limit=1000', { key: t.keyB }))
+      .json()
+      .data.map((k: { id: string }) => k.id);
     const walked: string[] = [];
     let cursor: string | null = null;
     do {
       const page: { data: { id: string }[]; has_more: boolean; last_id: string } = (
-        await call('GET', `/v1/api_key/?limit=3${cursor ? `&after=${cursor}` : ''}`, t.keyB)
+        await t.api.get(`/v1/api_key/?limit=3${cursor ? `&after=${cursor}` : ''}`, { key: t.keyB })
       ).json();
       walked.push(...page.data.map((k) => k.id));
       cursor = page.has_more ? page.last_id : null;
     } while (cursor);
     assert.deepEqual(walked, all);
-    const paged = (await call('GET', '/v1/api_key/?page=2&limit=3', t.keyB)).json();
+    const paged = (await t.api.get('/v1/api_key/?page=2&limit=3', { key: t.keyB })).json();
     assert.equal(paged.current_page, 2);
     assert.equal(paged.total_pages, Math.ceil(all.length / 3));
   });

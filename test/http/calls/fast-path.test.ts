@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -9,6 +8,7 @@ import { buildApp } from '../../../src/app.js';
 import { RateLimits, type RateLimitPolicies } from '../../../src/domain/rate-limits/rate-limits.js';
 import { buildTestApp, postEvents, type TestApp, uploadRecording } from '../../helpers/app.js';
 import { callEvents } from '../../helpers/events.js';
+import { CapturedLog } from '../../helpers/captured-log.js';
 import { describeEachBackend } from '../../helpers/backends.js';
 
 /** What a client sees of one answer: status, headers in order (Date aside), body. */
@@ -16,18 +16,6 @@ interface Seen {
   status: number;
   headers: string[];
   body: string;
-}
-
-/** A logger that keeps every line it writes. */
-function capturedLog(): { logger: object; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { logger: { level: 'info', stream }, lines };
 }
 
 function send(port: number, method: string, path: string, headers: Record<string, string>): Promise<Seen> {
@@ -90,8 +78,8 @@ const policies: RateLimitPolicies = { apiKey: { name: 'api-key', burst: 240, per
 describeEachBackend('GET /v1/call/{id} fast path', (backend) => {
   let t: TestApp;
   let plain: FastifyInstance;
-  const fastLog = capturedLog();
-  const plainLog = capturedLog();
+  const fastLog = new CapturedLog();
+  const plainLog = new CapturedLog();
   let fastPort: number;
   let plainPort: number;
   /** Requests that reached Fastify on the server with the fast path. */
@@ -167,8 +155,8 @@ describeEachBackend('GET /v1/call/{id} fast path', (backend) => {
       `${method} ${path} ${JSON.stringify(headers)}`,
     );
     assert.deepEqual(
-      accessLine(fastLog.lines, path, headers['x-request-id']),
-      accessLine(plainLog.lines, path, headers['x-request-id']),
+      accessLine(fastLog.records, path, headers['x-request-id']),
+      accessLine(plainLog.records, path, headers['x-request-id']),
     );
     return { ...fast, viaFastify };
   }

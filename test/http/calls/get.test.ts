@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { describeEachBackend } from '../../helpers/backends.js';
 import { buildTestApp, getCallAs, postEvents, type TestApp } from '../../helpers/app.js';
 import { callEvents } from '../../helpers/events.js';
+import { CapturedLog } from '../../helpers/captured-log.js';
 import { revokeApiKey } from '../../../src/domain/api-keys/credentials.js';
 import { findApiKeyByHash } from '../../../src/store/credentials-repo.js';
 import { hashSecret } from '../../../src/domain/api-keys/secrets.js';
@@ -207,7 +208,7 @@ describeEachBackend('GET /v1/call/{id}', (backend) => {
     assert.equal((await getCallAs(t.app, key, callId)).statusCode, 200);
     const row = await findApiKeyByHash(t.store.db, hashSecret(key));
     await revokeApiKey(t.store.db, row!.id); // as the CLI would: this app's cache is not told
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    t.clock.advance(1100);
     assert.equal((await getCallAs(t.app, key, callId)).statusCode, 401);
   });
 
@@ -320,11 +321,8 @@ describeEachBackend('GET /v1/call/{id}', (backend) => {
   });
 
   test('a store failure is a generic 500, logged with the request id, never echoed', async () => {
-    const lines: string[] = [];
-    const logged = await buildTestApp({
-      backend,
-      logger: { level: 'error', stream: { write: (line: string) => lines.push(line) } },
-    });
+    const log = new CapturedLog('error');
+    const logged = await buildTestApp({ backend, logger: log.logger });
     try {
       await sql`DROP TABLE calls`.execute(logged.store.db);
       const response = await getCallAs(logged.app, logged.keyA, randomUUID());
@@ -334,7 +332,7 @@ describeEachBackend('GET /v1/call/{id}', (backend) => {
         error_code: 'INTERNAL_SERVER_ERROR',
         message: 'Error: Internal Server Error',
       });
-      const entry = lines.map((l) => JSON.parse(l) as { reqId?: string; err?: { message: string } }).find((l) => l.err);
+      const entry = (log.records as { reqId?: string; err?: { message: string } }[]).find((l) => l.err);
       assert.equal(entry?.reqId, response.headers['x-request-id']);
       assert.match(entry?.err?.message ?? '', /calls/, 'the log names the cause');
     } finally {

@@ -8,10 +8,23 @@ import { dbInstant } from '../../../src/store/dialect.js';
 import { purgeExpired } from '../../../src/domain/dialing/maintenance.js';
 import { describeEachBackend } from '../../helpers/backends.js';
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
+import { pollUntil } from '../../helpers/poll.js';
 import { assertMatchesReference, assertMatchesSeed } from '../../helpers/contract.js';
 
 const VOICE = '0f9d3d1e-6a51-4e43-9a55-0d6f4d5d2c10';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Whether `ms` have passed since it was made. */
+function timer(ms: number): { readonly done: boolean; clear(): void } {
+  let done = false;
+  const handle = setTimeout(() => (done = true), ms);
+  return {
+    get done() {
+      return done;
+    },
+    clear: () => clearTimeout(handle),
+  };
+}
 
 /** A project ready to call out: an agent version published on an outbound phone. */
 async function outboundSetup(t: TestApp, key: string, number: string) {
@@ -43,8 +56,14 @@ describeEachBackend('Outbound calls: POST /v1/call/ and the dial-job protocol', 
       backend,
       app: { dialing: { leaseMs: 300, maxAttempts: 2, maxConcurrentCalls: 50 }, maintenanceIntervalMs: 100 },
     });
+    t.app.addHook('preHandler', (request, _reply, done) => {
+      if (request.url === '/internal/v1/dial-jobs/claim') claimArrived();
+      done();
+    });
     setup = await outboundSetup(t, t.keyA, '+34910000100');
   });
+  /** Called as a claim reaches its handler, which looks for jobs straight away. */
+  let claimArrived = () => {};
   after(() => t.close());
 
   async function place(payload: object, headers: Record<string, string> = {}, key = t.keyA) {
@@ -125,7 +144,7 @@ describeEachBackend('Outbound calls: POST /v1/call/ and the dial-job protocol', 
     assert.deepEqual(await claim(), [], 'a claimed job is not offered twice within its lease');
     const confirmed = await runtime(`/internal/v1/dial-jobs/${job?.job_id}/confirm`, { lease_token: job?.lease_token });
     assert.deepEqual(confirmed.body, { job_id: job?.job_id, state: 'confirmed' });
-    await new Promise((r) => setTimeout(r, 350));
+    t.clock.advance(350); // past its lease
     assert.deepEqual(await claim(), [], 'a confirmed job is never offered again');
   });
 
@@ -257,7 +276,7 @@ describeEachBackend('Outbound calls: POST /v1/call/ and the dial-job protocol', 
     const placed = await place({ from_number: '+34910000100', to_number: '+34612000010' });
     const [first] = await claim();
     assert.equal(first?.job_id, placed.body.id);
-    await new Promise((r) => setTimeout(r, 350));
+    t.clock.advance(350); // past the 300 ms lease
     const [second] = await claim();
     assert.equal(second?.job_id, placed.body.id);
     assert.equal(second?.attempt, 2);
@@ -265,7 +284,7 @@ describeEachBackend('Outbound calls: POST /v1/call/ and the dial-job protocol', 
     assert.equal(late.status, 409);
     assert.equal(late.body.error_code, 'DIAL_JOB_LEASE_LOST');
 
-    await new Promise((r) => setTimeout(r, 350));
+    t.clock.advance(350);
     assert.deepEqual(await claim(), [], 'two leases ran out (maxAttempts 2): given up');
     const call = await t.app.inject({
       url: `/v1/call/${placed.body.id}`,
@@ -368,28 +387,29 @@ describeEachBackend('Outbound calls: POST /v1/call/ and the dial-job protocol', 
   test('the app purges on its own, with no runtime claiming', async () => {
     const ended = await place({ from_number: '+34910000100', to_number: '+34612000043' });
     await endCall(t.projectA, ended.body.id, 'no_answer', 'timeout');
-    const jobOf = () => t.store.db.selectFrom('dial_jobs').select('call_id').where('call_id', '=', ended.body.id);
-    for (let waited = 0; (await jobOf().execute()).length > 0; waited += 50) {
-      assert.ok(waited < 5000, 'the job of the ended call is still there after 5 s');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const jobOf = () =>
+      t.store.db.selectFrom('dial_jobs').select('call_id').where('call_id', '=', ended.body.id).execute();
+    await pollUntil('the job of the ended call is purged', jobOf, (jobs) => jobs.length === 0);
   });
 
   test('a long-polling claim is answered as soon as a call is placed', async () => {
-    const started = Date.now();
+    // Timers as long as the claims' waits, started before them: they run out no later.
+    const waitRanOut = timer(10_000);
+    const arrived = new Promise<void>((resolve) => (claimArrived = resolve));
     const waiting = claim(1, 10_000);
-    await new Promise((r) => setTimeout(r, 100));
+    await arrived; // the claim looks for jobs before the call below is placed
     const placed = await place({ from_number: '+34910000100', to_number: '+34612000030' });
     const jobs = await waiting;
     assert.deepEqual(
       jobs.map((j) => j.job_id),
       [placed.body.id],
     );
-    assert.ok(Date.now() - started < 5000, 'answered long before the wait ran out');
+    assert.equal(waitRanOut.done, false, 'answered before its wait ran out');
+    waitRanOut.clear();
     await runtime(`/internal/v1/dial-jobs/${jobs[0]?.job_id}/confirm`, { lease_token: jobs[0]?.lease_token });
-    const empty = Date.now();
+    const emptyWaitRanOut = timer(300);
     assert.deepEqual(await claim(1, 300), []);
-    assert.ok(Date.now() - empty >= 280, 'an empty answer comes after the wait');
+    assert.equal(emptyWaitRanOut.done, true, 'an empty answer comes after the wait');
   });
 });
 

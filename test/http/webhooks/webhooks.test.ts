@@ -3,13 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
 import { describeEachBackend } from '../../helpers/backends.js';
 import { buildApp } from '../../../src/app.js';
 import { buildTestApp, getCallAs, postEvents, type TestApp } from '../../helpers/app.js';
 import { assertMatchesReference } from '../../helpers/contract.js';
 import { callEvents } from '../../helpers/events.js';
 import { projectRoot } from '../../helpers/paths.js';
+import { pollUntil } from '../../helpers/poll.js';
 import { Receiver, type Received } from '../../helpers/receiver.js';
 import { verifyDigaSignature } from '../../../examples/verify-diga-signature.js';
 
@@ -63,29 +63,16 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
     receiver.answer = () => 200;
   });
 
-  async function call(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-    url: string,
-    payload?: object,
-    key = t.keyA,
-  ): Promise<LightMyRequestResponse> {
-    const response = await t.app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${key}` },
-      ...(payload ? { payload } : {}),
-    });
-    if (response.statusCode >= 400) {
-      const body = response.json();
-      assertMatchesReference('detail' in body ? 'HTTPValidationError' : 'ErrorResponseSchema', body);
-    }
-    return response;
-  }
   const createHook = async (url = receiver.url, key = t.keyA) => {
-    const response = await call('POST', '/v1/webhook/', { url, subscribed_events: ['status_changed'] }, key);
+    const response = await t.api.post('/v1/webhook/', { url, subscribed_events: ['status_changed'] }, { key });
     assert.equal(response.statusCode, 200, response.body);
     return response.json() as { id: string; secret: string };
   };
+  const deliveryLog = async (hookId: string): Promise<{ status_code: number | null; error: string }[]> =>
+    (await t.api.get(`/v1/webhook/${hookId}/deliveries?limit=1000`)).json().data;
+  /** A webhook's queued events, as the store holds them. */
+  const outbox = (hookId: string) =>
+    t.store.db.selectFrom('webhook_events').select(['id', 'status']).where('webhook_id', '=', hookId).execute();
   /** Reports a call that rings, is answered and ends: three status changes. */
   async function reportCall(projectId = t.projectA): Promise<string> {
     const c = callEvents(projectId);
@@ -95,24 +82,24 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
   }
 
   test('create shows the secret once; get, list and patch never do', async () => {
-    const created = await call('POST', '/v1/webhook/', { url: receiver.url, subscribed_events: ['status_changed'] });
+    const created = await t.api.post('/v1/webhook/', { url: receiver.url, subscribed_events: ['status_changed'] });
     assert.equal(created.statusCode, 200, created.body);
     const hook = created.json();
     assertMatchesReference('WebhookCreatedResponse', hook);
     assert.deepEqual(Object.keys(hook), ['id', 'url', 'subscribed_events', 'created_date', 'secret']);
     assert.match(hook.secret, /^whsec_[0-9a-f]{64}$/);
-    const fetched = await call('GET', `/v1/webhook/${hook.id}`);
+    const fetched = await t.api.get(`/v1/webhook/${hook.id}`);
     assertMatchesReference('WebhookResponse', fetched.json());
     assert.equal(fetched.body.includes(hook.secret), false);
-    const list = await call('GET', '/v1/webhook/');
+    const list = await t.api.get('/v1/webhook/');
     assertMatchesReference('PaginatedResponse_WebhookResponse_', list.json());
     assert.equal(list.body.includes('whsec_'), false);
-    const patched = await call('PATCH', `/v1/webhook/${hook.id}`, { url: `${receiver.url}?v=2` });
+    const patched = await t.api.patch(`/v1/webhook/${hook.id}`, { url: `${receiver.url}?v=2` });
     assert.equal(patched.json().url, `${receiver.url}?v=2`);
     assert.deepEqual(patched.json().subscribed_events, ['status_changed']);
-    assert.equal((await call('GET', '/v1/webhook/?limit=101')).json().detail[0].type, 'less_than_equal');
-    assert.equal((await call('DELETE', `/v1/webhook/${hook.id}`)).body, 'null');
-    assert.equal((await call('GET', `/v1/webhook/${hook.id}`)).statusCode, 404);
+    assert.equal((await t.api.get('/v1/webhook/?limit=101')).json().detail[0].type, 'less_than_equal');
+    assert.equal((await t.api.delete(`/v1/webhook/${hook.id}`)).body, 'null');
+    assert.equal((await t.api.get(`/v1/webhook/${hook.id}`)).statusCode, 404);
   });
 
   test('every status change arrives once per webhook, in order, signed as documented', async () => {
@@ -143,7 +130,7 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
         assert.ok(!verifyDigaSignature(r.body, r.headers['diga-signature'] as string, hook.secret, 300, stamp + 301));
       }
     } finally {
-      await call('DELETE', `/v1/webhook/${hook.id}`);
+      await t.api.delete(`/v1/webhook/${hook.id}`);
     }
   });
 
@@ -158,10 +145,14 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
     try {
       await receiver.down();
       const calls = [await reportCall(), await reportCall(), await reportCall()];
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await pollUntil(
+        'an attempt met the closed port',
+        () => deliveryLog(hook.id),
+        (log) => log.some((d) => d.status_code === null),
+      );
       receiver.answer = () => 503; // up, but failing for a while
       await receiver.up();
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await receiver.until((r) => r.length >= 1);
       receiver.answer = () => 200;
       await receiver.until(
         (r) => new Set(r.filter((x) => x.headers['diga-signature']).map((x) => parsed(x).id)).size >= 9,
@@ -174,7 +165,7 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
         }
         assert.deepEqual(firstArrivals, [1, 2, 3], `call ${callId} in order`);
       }
-      const log = (await call('GET', `/v1/webhook/${hook.id}/deliveries?limit=1000`)).json();
+      const log = (await t.api.get(`/v1/webhook/${hook.id}/deliveries?limit=1000`)).json();
       assert.ok(
         log.data.some((d: { status_code: number | null }) => d.status_code === null),
         'refused connections logged',
@@ -182,7 +173,7 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
       assert.ok(log.data.some((d: { status_code: number | null }) => d.status_code === 503));
       assert.ok(log.data.every((d: { latency_ms: number }) => d.latency_ms >= 0));
     } finally {
-      await call('DELETE', `/v1/webhook/${hook.id}`);
+      await t.api.delete(`/v1/webhook/${hook.id}`);
     }
   });
 
@@ -195,20 +186,20 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
       // The receiver holds a delivery open; the API keeps working meanwhile.
       const second = await reportCall();
       assert.equal((await getCallAs(t.app, t.keyA, second)).json().status, 'completed');
-      assert.equal((await call('GET', `/v1/call/${first}/message`)).statusCode, 404);
+      assert.equal((await t.api.get(`/v1/call/${first}/message`)).statusCode, 404);
       assert.ok(receiver.pending >= 1, 'the slow delivery is still in flight');
       receiver.answer = () => 200;
       receiver.release(200);
       await receiver.until((r) => new Set(r.map((x) => parsed(x).id)).size >= 6);
     } finally {
-      await call('DELETE', `/v1/webhook/${hook.id}`);
+      await t.api.delete(`/v1/webhook/${hook.id}`);
     }
   });
 
   test('rotation signs the next delivery with the new secret only; redeliver sends an event again', async () => {
     const hook = await createHook();
     try {
-      const rotated = await call('POST', `/v1/webhook/${hook.id}/rotate`);
+      const rotated = await t.api.post(`/v1/webhook/${hook.id}/rotate`);
       assertMatchesReference('WebhookSecretResponse', rotated.json());
       const { secret } = rotated.json();
       assert.notEqual(secret, hook.secret);
@@ -218,15 +209,15 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
         assert.ok(verifyDigaSignature(r.body, r.headers['diga-signature'] as string, secret));
         assert.ok(!verifyDigaSignature(r.body, r.headers['diga-signature'] as string, hook.secret));
       }
-      const [latest] = (await call('GET', `/v1/webhook/${hook.id}/deliveries?limit=1`)).json().data;
+      const [latest] = (await t.api.get(`/v1/webhook/${hook.id}/deliveries?limit=1`)).json().data;
       assert.equal(latest.status_code, 200);
       assert.equal(latest.error, null);
-      const again = await call('POST', `/v1/webhook/${hook.id}/deliveries/${latest.id}/redeliver`);
+      const again = await t.api.post(`/v1/webhook/${hook.id}/deliveries/${latest.id}/redeliver`);
       assert.equal(again.statusCode, 202);
       assert.equal(again.json().event_id, latest.event_id);
       await receiver.until((r) => r.filter((x) => parsed(x).id === latest.event_id).length >= 2);
     } finally {
-      await call('DELETE', `/v1/webhook/${hook.id}`);
+      await t.api.delete(`/v1/webhook/${hook.id}`);
     }
   });
 
@@ -252,15 +243,15 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
       'ftp://hooks.example.com/hook',
     ];
     for (const url of refused) {
-      const response = await call('POST', '/v1/webhook/', { url, subscribed_events: ['status_changed'] });
+      const response = await t.api.post('/v1/webhook/', { url, subscribed_events: ['status_changed'] });
       assert.equal(response.statusCode, 422, url);
       assert.deepEqual(response.json().detail[0].loc, ['body', 'url'], url);
     }
     assert.equal((await createHook('https://hooks.example.com/hook')).id.length, 36);
     const existing = await createHook();
-    const moved = await call('PATCH', `/v1/webhook/${existing.id}`, { url: 'https://192.168.0.10/' });
+    const moved = await t.api.patch(`/v1/webhook/${existing.id}`, { url: 'https://192.168.0.10/' });
     assert.equal(moved.statusCode, 422, 'checked on update too');
-    await call('DELETE', `/v1/webhook/${existing.id}`);
+    await t.api.delete(`/v1/webhook/${existing.id}`);
   });
 
   test('SSRF at delivery: a name that resolves to loopback by then is not connected to', async () => {
@@ -268,16 +259,15 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
     const hook = await createHook('http://rebind.test:1/hook'); // public when saved
     try {
       await reportCall();
-      let log: { status_code: number | null; error: string }[] = [];
-      for (let i = 0; i < 200 && log.length === 0; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        log = (await call('GET', `/v1/webhook/${hook.id}/deliveries`)).json().data;
-      }
-      assert.ok(log.length > 0);
+      const log = await pollUntil(
+        'an attempt is logged',
+        () => deliveryLog(hook.id),
+        (l) => l.length > 0,
+      );
       assert.equal(log[0]!.status_code, null);
       assert.match(log[0]!.error, /rebind\.test resolves to 127\.0\.0\.1 is a loopback/);
     } finally {
-      await call('DELETE', `/v1/webhook/${hook.id}`);
+      await t.api.delete(`/v1/webhook/${hook.id}`);
     }
   });
 
@@ -292,19 +282,28 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
       ['POST', `/deliveries/${randomUUID()}/redeliver`, undefined],
       ['DELETE', '', undefined],
     ] as const) {
-      const foreign = await call(method, `/v1/webhook/${ofB.id}${path}`, payload);
-      const absent = await call(method, `/v1/webhook/${missing}${path}`, payload);
+      const foreign = await t.api.request(method, `/v1/webhook/${ofB.id}${path}`, payload);
+      const absent = await t.api.request(method, `/v1/webhook/${missing}${path}`, payload);
       assert.equal(foreign.statusCode, 404, `${method} ${path}`);
       assert.equal(foreign.json().error_code, 'WEBHOOK_NOT_FOUND');
       assert.equal(foreign.body, absent.body);
     }
-    assert.ok(!(await call('GET', '/v1/webhook/?limit=100')).json().data.some((h: { id: string }) => h.id === ofB.id));
+    assert.ok(!(await t.api.get('/v1/webhook/?limit=100')).json().data.some((h: { id: string }) => h.id === ofB.id));
     const callOfA = await reportCall(t.projectA);
     const callOfB = await reportCall(t.projectB);
     await receiver.until((r) => r.some((x) => parsed(x).data.id === callOfB) && r.length >= 3);
-    await new Promise((resolve) => setTimeout(resolve, 200));
     assert.ok(!receiver.received.some((r) => parsed(r).data.id === callOfA), "B's webhook gets none of A's calls");
-    await call('DELETE', `/v1/webhook/${ofB.id}`, undefined, t.keyB);
+    const queuedForB = await t.store.db
+      .selectFrom('webhook_events')
+      .select('call_id')
+      .where('webhook_id', '=', ofB.id)
+      .execute();
+    assert.deepEqual(
+      queuedForB.map((e) => e.call_id),
+      [callOfB, callOfB, callOfB],
+      "nor will it: none of A's calls is queued for it",
+    );
+    await t.api.delete(`/v1/webhook/${ofB.id}`, { key: t.keyB });
   });
 
   test('several workers over one store: each event is claimed and sent exactly once', async () => {
@@ -325,7 +324,14 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
     try {
       const calls = await Promise.all(Array.from({ length: 20 }, () => reportCall()));
       await receiver.until((r) => r.length >= 60);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Every event recorded as delivered, and the other workers stopped (close() waits for their
+      // deliveries in flight): a second sending of any event would have arrived by now.
+      await pollUntil(
+        'every event is recorded as delivered',
+        () => outbox(hook.id),
+        (events) => events.every((e) => e.status === 'delivered'),
+      );
+      await Promise.all(more.map((app) => app.close()));
       const ids = receiver.received.map((r) => parsed(r).id);
       assert.equal(ids.length, 60, 'no event sent twice');
       assert.equal(new Set(ids).size, 60);
@@ -338,7 +344,7 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
       }
     } finally {
       await Promise.all(more.map((app) => app.close()));
-      await call('DELETE', `/v1/webhook/${hook.id}`);
+      await t.api.delete(`/v1/webhook/${hook.id}`);
     }
   });
 
@@ -347,11 +353,8 @@ describeEachBackend('webhooks: /v1/webhook/ and status_changed deliveries', (bac
     receiver.answer = () => 500;
     await reportCall();
     await receiver.until((r) => r.length >= 1);
-    await call('DELETE', `/v1/webhook/${hook.id}`);
-    const seen = receiver.received.length;
-    receiver.answer = () => 200;
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    assert.ok(receiver.received.length <= seen + 1, 'at most the attempt already in flight');
+    await t.api.delete(`/v1/webhook/${hook.id}`);
+    assert.deepEqual(await outbox(hook.id), [], 'its queue went with it: nothing is left to send');
   });
 });
 
@@ -399,11 +402,9 @@ describeEachBackend('webhooks: the retry window', (backend) => {
         .where('webhook_id', '=', hook.id)
         .orderBy('sequence')
         .execute();
-    let states = await statesOf();
-    for (let waited = 0; states.some((s) => s.status === 'pending') && waited < 5000; waited += 20) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      states = await statesOf();
-    }
+    const states = await pollUntil('no event is pending', statesOf, (events) =>
+      events.every((s) => s.status !== 'pending'),
+    );
     assert.deepEqual(
       states.map((s) => [s.sequence, s.status]),
       [

@@ -25,7 +25,7 @@ const ClaimRequestSchema = Type.Object({
 
 /** The voice runtime's side of outbound calls: take dial jobs, confirm the ones it placed. */
 export const dialJobRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
-  const { db, dialing, dialSignal, streams } = deps;
+  const { db, clock, dialing, dialSignal, streams } = deps;
   const common = { tags: ['Internal: voice runtime'], security: [{ RuntimeToken: [] }] };
 
   app.post(
@@ -57,7 +57,7 @@ export const dialJobRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
       streams.add(stop);
       try {
         for (;;) {
-          const jobs: ClaimedJob[] = stopped ? [] : await claimJobs(db, maxJobs, runtimeId ?? null, dialing);
+          const jobs: ClaimedJob[] = stopped ? [] : await claimJobs(db, maxJobs, runtimeId ?? null, dialing, clock);
           const left = deadline - Date.now();
           if (jobs.length > 0 || left <= 0 || stopped) return { jobs };
           await dialSignal.wait(Math.min(POLL_MS, left));
