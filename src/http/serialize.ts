@@ -1,11 +1,4 @@
-import type { FastifyReply, FastifySerializerCompiler } from 'fastify';
-
-/**
- * A serializer that writes a body's keys in the order the domain built them, which is the
- * contract's (pydantic's) order. Fastify's schema serializer would move required keys first.
- * The route's response schemas still document the bodies, and the tests validate against them.
- */
-export const keepKeyOrder: FastifySerializerCompiler<unknown> = () => (data) => JSON.stringify(data);
+import type { FastifyReply } from 'fastify';
 
 /**
  * Sends JSON that is already text (a stored view) as it is: Fastify sends a string with a JSON

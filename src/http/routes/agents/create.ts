@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import { createAgent } from '../../../domain/agents/create-agent.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
 import { AgentRequestSchema } from '../../../contract/agents.js';
 import { agentCommon, agentErrorResponses, agentResponse } from './common.js';
 
@@ -13,7 +12,6 @@ export const createAgentRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app
     '/v1/agent/',
     {
       onRequest: requireApiKey(deps, 'agents.create', 'create agents'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         ...agentCommon,
         summary: 'Create a new agent',

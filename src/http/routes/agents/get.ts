@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import { getAgent } from '../../../domain/agents/get-agent.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
 import { AgentIdParamsSchema } from '../../../contract/agents.js';
 import { agentCommon, agentErrorResponses, agentResponse, uuid } from './common.js';
 
@@ -13,7 +12,6 @@ export const getAgentRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
     '/v1/agent/:agent_id',
     {
       onRequest: requireApiKey(deps, 'agents.view', 'view agents'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         ...agentCommon,
         summary: 'Get agent by ID',

@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import { listAgents } from '../../../domain/agents/list-agents.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
 import { errorResponse, listErrorResponses } from '../../../contract/errors.js';
 import { pageRequestOf } from '../../../contract/pagination.js';
 import { PaginatedAgentsSchema } from '../../../contract/agents.js';
@@ -15,7 +14,6 @@ export const listAgentsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app,
     '/v1/agent/',
     {
       onRequest: requireApiKey(deps, 'agents.view', 'view agents'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         ...agentCommon,
         summary: 'List all agents',

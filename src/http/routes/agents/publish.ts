@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import { publishVersion } from '../../../domain/agents/publish-version.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
 import {
   AgentIdParamsSchema,
   PublishAgentRequestSchema,
@@ -17,7 +16,6 @@ export const publishAgentVersionRoute: FastifyPluginAsyncTypebox<RouteDeps> = as
     '/v1/agent/:agent_id/published_version',
     {
       onRequest: requireApiKey(deps, 'agents.update', 'update agents or phones'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         ...agentCommon,
         summary: 'Publish agent version',

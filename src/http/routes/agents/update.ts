@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { updateAgentDraft } from '../../../domain/agents/update-agent-draft.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
 import { AgentIdParamsSchema, AgentUpdateRequestSchema } from '../../../contract/agents.js';
 import { agentCommon, agentErrorResponses, agentResponse, uuid } from './common.js';
 
@@ -12,7 +11,6 @@ export const updateAgentRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app
     '/v1/agent/:agent_id',
     {
       onRequest: requireApiKey(deps, 'agents.update', 'update agents'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         ...agentCommon,
         summary: 'Update agent draft',

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { launchVersion } from '../../../domain/agents/launch-version.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
 import { AgentIdParamsSchema, LaunchVersionRequestSchema } from '../../../contract/agents.js';
 import { agentCommon, agentErrorResponses, agentResponse, uuid } from './common.js';
 
@@ -12,7 +11,6 @@ export const launchAgentVersionRoute: FastifyPluginAsyncTypebox<RouteDeps> = asy
     '/v1/agent/:agent_id/version',
     {
       onRequest: requireApiKey(deps, 'agents.update', 'update agents'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         ...agentCommon,
         summary: 'Launch new agent version',

@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import { listVersions } from '../../../domain/agents/list-versions.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
 import { pageRequestOf } from '../../../contract/pagination.js';
 import { AgentIdParamsSchema, PaginatedAgentsSchema } from '../../../contract/agents.js';
 import { agentCommon, agentErrorResponses, agentListQuery, uuid } from './common.js';
@@ -14,7 +13,6 @@ export const listAgentVersionsRoute: FastifyPluginAsyncTypebox<RouteDeps> = asyn
     '/v1/agent/:agent_id/version',
     {
       onRequest: requireApiKey(deps, 'agents.view', 'view agents'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         ...agentCommon,
         summary: 'List agent versions',

@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import { getPhone } from '../../../domain/phones/get-phone.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
 import { phoneCommon, phoneItemErrors, phoneResponse, uuid } from './common.js';
 
 /** GET /v1/phone/{phone_id}. */
@@ -12,7 +11,6 @@ export const getPhoneRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
     '/v1/phone/:phone_id',
     {
       onRequest: requireApiKey(deps, 'phones.view', 'view phones'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         ...phoneCommon,
         summary: 'Get Phone',

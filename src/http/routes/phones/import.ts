@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { importPhone } from '../../../domain/phones/import-phone.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
 import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
 import { ImportPhoneRequestSchema } from '../../../contract/phones.js';
 import { phoneCommon, phoneResponse } from './common.js';
@@ -13,7 +12,6 @@ export const importPhoneRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app
     '/v1/phone/import',
     {
       onRequest: requireApiKey(deps, 'phones.import', 'import phones'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         ...phoneCommon,
         summary: 'Import Phone Number',

@@ -4,7 +4,6 @@ import { listPhones } from '../../../domain/phones/list-phones.js';
 import { parseInstant } from '../../../kernel/time.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
 import { errorResponse, listErrorResponses } from '../../../contract/errors.js';
 import { pageRequestOf, paginationQuery } from '../../../contract/pagination.js';
 import { PaginatedPhonesSchema, PhoneRegisterStatusSchema } from '../../../contract/phones.js';
@@ -19,7 +18,6 @@ export const listPhonesRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app,
     '/v1/phone/',
     {
       onRequest: requireApiKey(deps, 'phones.view', 'view phones'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         ...phoneCommon,
         summary: 'List Phones',

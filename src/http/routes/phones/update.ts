@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import { updatePhoneSettings } from '../../../domain/phones/update-phone.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { keepKeyOrder } from '../../serialize.js';
 import { errorResponse } from '../../../contract/errors.js';
 import { PhoneUpdateRequestSchema } from '../../../contract/phones.js';
 import { phoneCommon, phoneItemErrors, phoneResponse, uuid } from './common.js';
@@ -17,7 +16,6 @@ export const updatePhoneRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app
     '/v1/phone/:phone_id',
     {
       onRequest: requireApiKey(deps, 'phones.update', 'update phones'),
-      serializerCompiler: keepKeyOrder,
       schema: {
         ...phoneCommon,
         summary: 'Update Phone',
