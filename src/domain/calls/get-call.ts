@@ -2,7 +2,7 @@ import { errors } from '../../kernel/errors.js';
 import type { Db } from '../../store/database.js';
 import { findCall, type CallWithContact } from '../../store/calls-repo.js';
 import { formatInstant } from '../../kernel/time.js';
-import type { CallStatus } from './fold.js';
+import type { CallStatus } from '../../contract/calls.js';
 import type { CreatedData } from './events.js';
 
 /** A call as Diga's CallResponse shows it: every key present, absent values as null. */

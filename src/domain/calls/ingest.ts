@@ -17,10 +17,11 @@ import { findDeletedCalls } from '../../store/deleted-calls-repo.js';
 import { withRetries } from '../../store/failures.js';
 import { nowMicros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';
+import type { CallStatus } from '../../contract/calls.js';
 import type { RuntimeEvent } from '../../contract/events.js';
 import { canonicalEvent, eventFromPayload, eventPayload, sameEventContent, type CallEvent } from './events.js';
 import { renderCallView, renderContactCalls } from './call-views.js';
-import { foldCallEvents, statusRank, type CallState, type CallStatus } from './fold.js';
+import { foldCallEvents, statusRank, type CallState } from './fold.js';
 
 export type EventOutcome = 'accepted' | 'duplicate' | 'discarded';
 
