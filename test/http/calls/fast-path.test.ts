@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { buildApp } from '../../../src/app.js';
 import { RateLimits, type RateLimitPolicies } from '../../../src/domain/rate-limits/rate-limits.js';
 import { buildTestApp, postEvents, type TestApp, uploadRecording } from '../../helpers/app.js';
@@ -121,19 +120,15 @@ describeEachBackend('GET /v1/call/{id} fast path', (backend) => {
     });
     const own = callEvents(t.projectA);
     const other = callEvents(t.projectB);
-    const unrendered = callEvents(t.projectA);
     const recorded = callEvents(t.projectA);
-    for (const call of [own, other, unrendered, recorded]) {
+    for (const call of [own, other, recorded]) {
       const response = await postEvents(t.app, t.runtimeToken, [call.created(0), call.ended(30, 'completed')]);
       assert.equal(response.statusCode, 200, response.body);
     }
-    // A call stored before views existed: rendered on read, which only the route does.
-    await sql`UPDATE call_views SET view = NULL WHERE id = ${unrendered.callId}`.execute(t.store.db);
     await uploadRecording(t, recorded.callId, Buffer.alloc(4096, 7));
     Object.assign(ids, {
       own: own.callId,
       other: other.callId,
-      unrendered: unrendered.callId,
       recorded: recorded.callId,
     });
     restrictedKey = await t.keyFor(t.projectA, ['calls.create']);
@@ -216,7 +211,6 @@ describeEachBackend('GET /v1/call/{id} fast path', (backend) => {
     const paths = [
       `/v1/call/${id}`,
       `/v1/call/${ids.other}`,
-      `/v1/call/${ids.unrendered}`,
       `/v1/call/${ids.recorded}`,
       '/v1/call/00000000-0000-4000-8000-000000000000',
       `/v1/call/${id.toUpperCase()}`,

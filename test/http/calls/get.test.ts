@@ -94,24 +94,6 @@ describeEachBackend('GET /v1/call/{id}', (backend) => {
     }
   });
 
-  test('a call stored before views existed (view null) answers the same, rendered on read', async () => {
-    const stored = await getCallAs(t.app, t.keyA, callId);
-    await t.store.db.updateTable('call_views').set({ view: null }).where('id', '=', callId).execute();
-    const rendered = await getCallAs(t.app, t.keyA, callId);
-    assert.equal(rendered.statusCode, 200);
-    assert.equal(rendered.body, stored.body, 'byte for byte');
-    assert.equal(rendered.headers['content-type'], stored.headers['content-type']);
-    // The next change to the call stores its view again.
-    const call = callEvents(t.projectA, callId as ReturnType<typeof randomUUID>);
-    assert.equal((await postEvents(t.app, t.runtimeToken, [call.recording(80)])).statusCode, 200);
-    const row = await t.store.db
-      .selectFrom('call_views')
-      .select('view')
-      .where('id', '=', callId)
-      .executeTakeFirstOrThrow();
-    assert.equal(row.view, (await getCallAs(t.app, t.keyA, callId)).body);
-  });
-
   test('finds the call whatever UUID form pydantic accepts', async () => {
     const hex = callId.replaceAll('-', '');
     for (const form of [
