@@ -252,6 +252,43 @@ describeEachBackend('GET /v1/call/{id} fast path', (backend) => {
     assert.equal((await both(`/v1/call/${id}`, { authorization: `Bearer ${t.keyA}` }, 'HEAD')).viaFastify, true);
   });
 
+  test('behind a proxy without DIGA_PUBLIC_URL, a recording stored here is left to the route to sign', async () => {
+    const proxied = await buildApp({
+      db: t.store.db,
+      logger: false,
+      recordings: { blobs: t.blobs },
+      trustProxy: true,
+    });
+    let reached = 0;
+    proxied.addHook('onRequest', (_request, _reply, done) => {
+      reached++;
+      done();
+    });
+    try {
+      await proxied.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = proxied.server.address() as AddressInfo;
+      const headers = {
+        authorization: `Bearer ${t.keyA}`,
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'calls.example',
+      };
+      const viaFastify = async (id: string): Promise<[boolean, Seen]> => {
+        const before = reached;
+        const seen = await send(port, 'GET', `/v1/call/${id}`, headers);
+        assert.equal(seen.status, 200, seen.body);
+        return [reached > before, seen];
+      };
+      await viaFastify(ids.own as string); // verifies the key
+      assert.deepEqual((await viaFastify(ids.own as string))[0], false, 'no recording stored here: the fast path');
+      const [routed, seen] = await viaFastify(ids.recorded as string);
+      assert.equal(routed, true, 'a recording stored here: the route');
+      const url = new URL(JSON.parse(seen.body).recording_url as string);
+      assert.equal(`${url.protocol}//${url.host}`, 'https://calls.example', "the client's URL, as the proxy said");
+    } finally {
+      await proxied.close();
+    }
+  });
+
   test(
     'a key past its rate limit is refused by the route, with the same headers',
     // On PostgreSQL both servers spend one shared bucket, so they run out at different requests.
