@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { ingestEvents } from '../src/domain/calls/ingest.js';
-import { toCallView } from '../src/domain/calls/get-call.js';
+import { renderCallView } from '../src/kernel/call-response.js';
 import { issueApiKey, operatorIn } from '../src/domain/api-keys/api-keys.js';
 import { createRuntimeToken } from '../src/domain/api-keys/credentials.js';
 import { createProject } from '../src/domain/projects/projects.js';
@@ -104,7 +104,7 @@ export async function buildLookupTable(databaseUrl: string, lookupPath: string):
         .execute();
       if (page.length === 0) break;
       out.transaction(() => {
-        for (const row of page) insert.run(row.id, Buffer.from(JSON.stringify(toCallView(row))));
+        for (const row of page) insert.run(row.id, Buffer.from(renderCallView(row)));
       })();
       rows += page.length;
       after = (page.at(-1) as { id: string }).id;
@@ -131,7 +131,7 @@ export async function buildPostgresLookupTable(databaseUrl: string): Promise<voi
         .execute();
       if (page.length === 0) break;
       const ids = page.map((row) => row.id);
-      const bodies = page.map((row) => JSON.stringify(toCallView(row)));
+      const bodies = page.map((row) => renderCallView(row));
       await sql`INSERT INTO bench_bodies (id, body) SELECT * FROM unnest(${ids}::uuid[], ${bodies}::text[])`.execute(
         store.db,
       );

@@ -1,14 +1,19 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from '../kernel/typebox.js';
 import { paginated } from './pagination.js';
 
 /** CallResponse and the schemas it embeds, mirroring spec/get-call-by-id.md field for field. */
 const meta = (title: string, description: string) => ({ title, description });
 
-export const CallStatusSchema = StringEnum(
-  ['dialing', 'in_progress', 'completed', 'failed', 'transferred', 'no_answer'],
-  { $id: 'CallStatus', title: 'CallStatus' },
-);
+/** The statuses of a call not yet ended, in the order a call moves through them. */
+export const LIVE_CALL_STATUSES = ['dialing', 'in_progress'] as const;
+/** The statuses a call ends in: the outcomes the runtime reports. */
+export const CALL_OUTCOMES = ['completed', 'failed', 'transferred', 'no_answer'] as const;
+/** Every status of a call: the one list (fold.ts, the runtime's events and the filters use it). */
+export const CALL_STATUSES = [...LIVE_CALL_STATUSES, ...CALL_OUTCOMES] as const;
+
+export const CallStatusSchema = StringEnum(CALL_STATUSES, { $id: 'CallStatus', title: 'CallStatus' });
+export type CallStatus = Static<typeof CallStatusSchema>;
 export const CallTypeSchema = StringEnum(['inbound', 'outbound'], { $id: 'CallType', title: 'CallType' });
 export const ChannelSchema = StringEnum(['call', 'web'], { $id: 'Channel', title: 'Channel' });
 
@@ -83,6 +88,9 @@ export const CallResponseSchema = Type.Object(
   },
   { $id: 'CallResponse', title: 'CallResponse' },
 );
+
+/** A call as GET /v1/call/{id} answers it. */
+export type CallResponse = Static<typeof CallResponseSchema>;
 
 export const PaginatedCallsSchema = paginated(CallResponseSchema, 'CallResponse');
 

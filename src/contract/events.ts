@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Nullable, StringEnum } from '../kernel/typebox.js';
+import { CALL_OUTCOMES } from './calls.js';
 
 /**
  * What the voice runtime reports about a call: the ingestion API's request body. The schema
@@ -9,7 +10,6 @@ const Uuid = (description: string) => Type.String({ format: 'uuid', description 
 
 export const CallTypeValues = ['inbound', 'outbound'] as const;
 export const ChannelValues = ['call', 'web'] as const;
-export const OutcomeValues = ['completed', 'failed', 'transferred', 'no_answer'] as const;
 export const MessageRoleValues = ['user', 'assistant', 'tool'] as const;
 
 const Envelope = {
@@ -46,7 +46,7 @@ const CallCreatedData = Type.Object({
 });
 
 const CallEndedData = Type.Object({
-  outcome: StringEnum(OutcomeValues),
+  outcome: StringEnum(CALL_OUTCOMES),
   end_reason: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
 });
 

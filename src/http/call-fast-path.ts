@@ -2,35 +2,41 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { FastifyBaseLogger } from 'fastify';
 import { cachedApiKey } from '../domain/api-keys/credentials.js';
 import { allows } from '../domain/api-keys/permissions.js';
-import { errors } from '../kernel/errors.js';
-import { servedStoredView } from '../domain/calls/call-views.js';
-import { findCallView, findCallViewNow, type StoredCallView } from '../store/calls-repo.js';
+import { getCallView, getCallViewNow, type RecordingUrlOf } from '../domain/calls/get-call.js';
+import { ApiError, errors } from '../kernel/errors.js';
 import { accessLog } from './access-log.js';
 import { bearerToken } from './auth.js';
 import { errorBody } from './error-handler.js';
 import { recordingUrlsAt } from './recording-urls.js';
 import { requestIdOf } from './request-id.js';
 import type { RouteDeps } from './route-deps.js';
+import { JSON_CONTENT_TYPE } from './serialize.js';
 
 /** Answers a request, or hands it, untouched, to `fastify` (Fastify's request handler). */
 export type FastPath = (request: IncomingMessage, response: ServerResponse, fastify: RequestListener) => void;
 
 const PREFIX = '/v1/call/';
 const CANONICAL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const JSON_TYPE = 'application/json; charset=utf-8';
+/** Thrown by the signer of a server that cannot sign here, to hand the request to the route. */
+const SIGNED_BY_THE_ROUTE = new Error('a recording URL only the route can sign');
+const leaveToTheRoute: RecordingUrlOf = () => {
+  throw SIGNED_BY_THE_ROUTE;
+};
 
 /**
  * GET /v1/call/{id}'s common case, answered straight from node:http: Fastify's routing, hooks,
  * validation and reply cost about a seventh of the CPU time of the one request customers send
- * most (docs/BENCHMARKS.md). It answers only when it is sure to answer as the route does (the
- * route, get.ts, stays the definition): a canonical id, a key already verified (the credential
- * cache) with the permission, no Origin header (CORS), the server not draining, a stored view,
- * and a rate limit decided without the store (in memory, or this process's lease on PostgreSQL).
- * A recording stored here gets its signed URL as the route signs it, except behind a trusted
- * proxy without DIGA_PUBLIC_URL (the client's host is then Fastify's to work out). An unknown id
- * is a 404 here too, so probing stays as cheap. Anything else, a read that fails included, goes
- * to Fastify untouched. test/call-fast-path.test.ts sends the same requests with and without it
- * and compares the bytes and the log lines.
+ * most (docs/BENCHMARKS.md). The answer is the route's domain verb's (getCallView, or its
+ * synchronous form where the store answers at once); what Fastify's hooks would add around it
+ * is added here, from the same pieces. It answers only when it is sure to answer as the route
+ * does (the route, get.ts, stays the definition): a canonical id, a key already verified (the
+ * credential cache) with the permission, no Origin header (CORS), the server not draining, and
+ * a rate limit decided without the store (in memory, or this process's lease on PostgreSQL). A
+ * recording stored here gets its signed URL as the route signs it, except behind a trusted proxy
+ * without DIGA_PUBLIC_URL (the client's host is then Fastify's to work out). An unknown id is a
+ * 404 here too, so probing stays as cheap. Anything else, a read that fails included, goes to
+ * Fastify untouched. test/http/calls/fast-path.test.ts sends the same requests with and without
+ * it and compares the bytes and the log lines.
  */
 export function callFastPath(
   deps: Pick<RouteDeps, 'db' | 'clock' | 'credentialCache' | 'rateLimits' | 'recordings'>,
@@ -51,34 +57,29 @@ export function callFastPath(
   // (response-headers.ts, auth.ts), between the request id and the rate-limit headers.
   const fixedHeaders = [...Object.entries(headers).flat(), 'cache-control', 'no-store'];
 
+  /**
+   * Sends `found`, the call's JSON or the route's error (CALL_NOT_FOUND); false, with nothing
+   * sent or charged, when the rate limit needs the store.
+   */
   function answer(
     request: IncomingMessage,
     response: ServerResponse,
     started: number,
-    callId: string,
     keyId: string,
-    row: StoredCallView | undefined,
+    found: string | ApiError,
   ): boolean {
-    if (row !== undefined && (row.view === null || (row.stored_recording !== null && !signsHere))) return false;
     // Charged once the answer is certain, so a request handed to Fastify is charged once.
     const rateHeaders = rateLimits.chargeApiKeyNow(keyId);
     if (rateHeaders === undefined) return false;
     const reqId = requestIdOf(request);
-    const body =
-      row === undefined
-        ? JSON.stringify(errorBody(errors.callNotFound(callId)))
-        : // A null view was handed to Fastify above.
-          servedStoredView(
-            row.view as string,
-            row,
-            row.stored_recording === null ? undefined : recordingUrlsAt(deps, 'http', request.headers.host ?? ''),
-          );
-    const statusCode = row === undefined ? 404 : 200;
+    const ok = typeof found === 'string';
+    const body = ok ? found : JSON.stringify(errorBody(found));
+    const statusCode = ok ? 200 : found.statusCode;
     // The headers in the route's order, in one flat list: one validation pass, where setHeader
     // per header cost a few percent of a GET.
     const flat: (string | number)[] = ['x-request-id', reqId, ...fixedHeaders];
     for (const [name, value] of rateHeaders) flat.push(name, value);
-    flat.push('content-type', JSON_TYPE, 'content-length', Buffer.byteLength(body));
+    flat.push('content-type', JSON_CONTENT_TYPE, 'content-length', Buffer.byteLength(body));
     response.writeHead(statusCode, flat);
     response.end(body);
     // The URL is a path and a canonical id: nothing to redact (loggableUrl) or to escape.
@@ -100,25 +101,32 @@ export function callFastPath(
     const token = eligible ? bearerToken(request) : undefined;
     const principal = token === undefined ? undefined : cachedApiKey(db, token, credentialCache, clock());
     if (principal === undefined || !allows(principal, 'calls.view')) return fastify(request, response);
-    const settle = (row: StoredCallView | undefined) => {
-      if (!answer(request, response, started, callId, principal.keyId, row)) fastify(request, response);
-    };
+    const { projectId, keyId } = principal;
+    // Called only for a call whose recording is stored here, to sign its URL as the route does.
+    const recordingUrlOf: RecordingUrlOf = signsHere
+      ? (id) => recordingUrlsAt(deps, 'http', request.headers.host ?? '')(id)
+      : leaveToTheRoute;
     // On a SQLite file the read connection answers at once: no promise to wait for (a tenth of
     // the request's CPU time when there was one). PostgreSQL's answer comes later.
-    let rows: StoredCallView[] | undefined;
+    let view: string | null | undefined;
     try {
-      rows = findCallViewNow(db, principal.projectId, callId);
+      view = getCallViewNow(db, projectId, callId, recordingUrlOf);
     } catch {
       return fastify(request, response);
     }
-    if (rows === undefined) {
-      findCallView(db, principal.projectId, callId)
-        .then(settle, () => fastify(request, response))
+    if (view === undefined) {
+      const settle = (found: string | ApiError) => {
+        if (!answer(request, response, started, keyId, found)) fastify(request, response);
+      };
+      getCallView(db, projectId, callId, recordingUrlOf)
+        .then(settle, (error: unknown) =>
+          error instanceof ApiError && error.statusCode === 404 ? settle(error) : fastify(request, response),
+        )
         .catch(unexpected(response));
       return;
     }
     try {
-      settle(rows[0]);
+      if (!answer(request, response, started, keyId, view ?? errors.callNotFound(callId))) fastify(request, response);
     } catch (error) {
       unexpected(response)(error);
     }

@@ -9,8 +9,8 @@ export type CallRow = CallsTable;
 
 /** A call joined with its contact, stored view and stored recording: everything CallResponse shows. */
 export interface CallWithContact extends CallRow {
-  /** The stored view (call_views); null for a call stored before views existed. */
-  view: string | null;
+  /** The stored view (call_views). */
+  view: string;
   contact_created_date: number;
   contact_identifier: string;
   contact_type: string;
@@ -113,7 +113,7 @@ export async function findCall(db: Db, projectId: string, callId: string): Promi
 
 /** What GET /v1/call/{id} serves: the stored view, and what its recording_url depends on. */
 export interface StoredCallView {
-  view: string | null;
+  view: string;
   recording_url: string | null;
   stored_recording: string | null;
 }
@@ -130,10 +130,12 @@ const findCallViewQuery = precompiled((db: Db, projectId: string, callId: string
     .where('call_views.project_id', '=', projectId),
 );
 
-/** One call's stored view; undefined when missing or another project's. */
-export async function findCallView(db: Db, projectId: string, callId: string): Promise<StoredCallView | undefined> {
-  const [row] = await findCallViewQuery(db, projectId, callId);
-  return row;
+/**
+ * One call's stored view: one row, or none when the call is missing or another project's. The
+ * query's own promise, with no layer of its own: GET's fast path waits on it on PostgreSQL.
+ */
+export function findCallView(db: Db, projectId: string, callId: string): Promise<StoredCallView[]> {
+  return findCallViewQuery(db, projectId, callId);
 }
 
 /**

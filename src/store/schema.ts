@@ -158,9 +158,9 @@ export interface CallViewsTable {
   /**
    * The call's CallResponse JSON as last rendered, with the runtime's recording_url (a recording
    * stored here is signed per request). Kept current by every write to the call or its contact;
-   * null for calls stored before it existed.
+   * the column admits null, which calls stored before views existed had until 0010 rendered them.
    */
-  view: string | null;
+  view: string;
 }
 
 export interface CallEventsTable {

@@ -7,6 +7,8 @@ import { listMessages } from '../../src/domain/calls/list-messages.js';
 import { createProject } from '../../src/domain/projects/projects.js';
 import { findCall, findCallView } from '../../src/store/calls-repo.js';
 import { servedView } from '../../src/domain/calls/call-views.js';
+import { getCallView } from '../../src/domain/calls/get-call.js';
+import { upsertRecording } from '../../src/store/recordings-repo.js';
 import type { Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
@@ -78,7 +80,7 @@ describeEachBackend('upgrading a store to 0008 (views in their own table)', (bac
     await sql`DELETE FROM kysely_migration WHERE name = '0008-views-table'`.execute(store.db);
   }
 
-  test('every call keeps its view, a call without one is still rendered on read, and ingestion goes on', async () => {
+  test('every call keeps its view, a call without one keeps its null until 0010, and ingestion goes on', async () => {
     const projectId = (await createProject(store.db, 'Before the upgrade')).id;
     const calls = [0, 1, 2].map((i) =>
       callEvents(projectId, undefined, Date.parse('2026-11-20T10:00:00Z') + i * 60_000),
@@ -107,17 +109,18 @@ describeEachBackend('upgrading a store to 0008 (views in their own table)', (bac
     assert.ok(names.includes('recording_url') && !names.includes('view'), 'calls.view is dropped');
     const stored = await Promise.all(calls.map((c) => findCallView(store.db, projectId, c.callId)));
     assert.deepEqual(
-      stored.map((s) => s?.view),
+      stored.map((rows) => rows[0]?.view),
       [before.views[0], before.views[1], null],
     );
+    await migrateToLatest(store.db);
     assert.deepEqual(await served(), before.views, 'every call answers as before, the one without a view rendered');
     assert.equal(await listing(), before.listing);
 
-    // Ingestion goes on, and the call without a view gets it back at its next change.
+    // Ingestion goes on.
     for (const call of calls) await ingestEvents(store.db, [call.ended(65)]);
     const after = await served();
     assert.ok(after.every((view) => JSON.parse(view).status === 'completed'));
-    assert.equal((await findCallView(store.db, projectId, calls[2]!.callId))?.view, after[2]);
+    assert.equal((await findCallView(store.db, projectId, calls[2]!.callId))[0]?.view, after[2]);
   });
 });
 
@@ -144,7 +147,7 @@ describeEachBackend('upgrading a store to 0009 (events keyed by call)', (backend
       Promise.all(calls.map(async (c) => servedView((await findCall(store.db, projectId, c.callId))!)));
     const views = await served();
 
-    assert.deepEqual((await migrateToLatest(store.db)).applied, ['0009-events-keyed-by-call']);
+    assert.deepEqual((await migrator.migrateTo('0009-events-keyed-by-call')).error, undefined);
 
     assert.deepEqual(await storedEvents(), before, 'every event kept as stored');
     const [first, second] = sent as [RuntimeEvent[], RuntimeEvent[]];
@@ -161,6 +164,71 @@ describeEachBackend('upgrading a store to 0009 (events keyed by call)', (backend
       ['accepted'],
     );
     assert.equal(JSON.parse((await served())[0]!).status, 'completed');
+  });
+});
+
+describeEachBackend('upgrading a store to 0010 (every call has its view)', (backend) => {
+  let store: Store;
+  withUnmigratedStore(backend, (opened) => (store = opened));
+
+  test('a call without a view gets the one ingestion rendered: GET and the listing answer as before', async () => {
+    const migrator = new Migrator({ db: store.db, provider: migrationProvider });
+    assert.equal((await migrator.migrateTo('0009-events-keyed-by-call')).error, undefined);
+    const projectId = (await createProject(store.db, 'Before the upgrade')).id;
+    // One contact: the last call is its earliest sighting, so it re-dates the contact under the
+    // others, whose views show the contact's created_date.
+    const start = Date.parse('2026-11-20T10:00:00Z');
+    const calls = [10, 20, 30, 0].map((minutes) => callEvents(projectId, undefined, start + minutes * 60_000));
+    const [ended, dialing, recorded, earliest] = calls as [
+      (typeof calls)[0],
+      (typeof calls)[0],
+      (typeof calls)[0],
+      (typeof calls)[0],
+    ];
+    await ingestEvents(store.db, [
+      ended.created(0, { agent_id: ended.callId, dynamic_variables: { name: 'Lucía', n: 1.5, nested: { b: [1, 2] } } }),
+      ended.answered(4),
+      ended.ended(64.25, 'transferred', 'handed to a person'),
+      ended.recording(70),
+      dialing.created(0),
+      recorded.created(0),
+      recorded.recording(70),
+    ]);
+    await ingestEvents(store.db, [earliest.created(0), earliest.ended(3, 'no_answer', null)]);
+    await upsertRecording(store.db, {
+      call_id: recorded.callId,
+      project_id: projectId,
+      blob_key: 'audio/recorded',
+      content_type: 'audio/wav',
+      size: 4096,
+      created_date: Date.now() * 1000,
+    });
+    const signed = (callId: string) => `https://api.example/v1/recording/${callId}/audio?signed`;
+    const get = () => Promise.all(calls.map((c) => getCallView(store.db, projectId, c.callId, signed)));
+    const listing = () => listCalls(store.db, projectId, {}, { limit: 10, order: 'desc' }, signed);
+    const before = { bodies: await get(), listing: await listing() };
+    assert.equal(JSON.parse(before.bodies[0]!).contact.created_date, '2026-11-20T10:00:00Z', 're-dated');
+    assert.equal(JSON.parse(before.bodies[2]!).recording_url, signed(recorded.callId));
+
+    // As stored before views existed: a null view (0006, carried by 0008), or no row at all.
+    const legacy = [ended, recorded, earliest].map((c) => c.callId);
+    await sql`UPDATE call_views SET view = NULL WHERE id IN (${sql.join(legacy.slice(0, 2))})`.execute(store.db);
+    await sql`DELETE FROM call_views WHERE id = ${legacy[2]}`.execute(store.db);
+
+    assert.deepEqual((await migrateToLatest(store.db)).applied, ['0010-render-missing-views']);
+    assert.deepEqual(await get(), before.bodies, 'byte for byte');
+    assert.equal(await listing(), before.listing);
+    const views = await sql<{ n: number }>`SELECT count(*) AS n FROM call_views WHERE view IS NOT NULL`.execute(
+      store.db,
+    );
+    assert.equal(Number(views.rows[0]?.n), calls.length);
+
+    // Ingestion goes on over the rendered views.
+    await ingestEvents(store.db, [dialing.answered(5), recorded.ended(90)]);
+    const after = await get();
+    assert.equal(JSON.parse(after[1]!).status, 'in_progress');
+    assert.equal(JSON.parse(after[2]!).status, 'completed');
+    assert.equal(after[0], before.bodies[0]);
   });
 });
 

@@ -1,7 +1,6 @@
+import { CALL_OUTCOMES, type CallStatus } from '../../contract/calls.js';
 import type { Micros } from '../../kernel/time.js';
 import type { CallEvent, CreatedData } from './events.js';
-
-export type CallStatus = 'dialing' | 'in_progress' | 'completed' | 'failed' | 'transferred' | 'no_answer';
 
 /** A call's state as the lifecycle events determine it (everything but the contact's row). */
 export interface CallState {
@@ -17,7 +16,7 @@ export interface CallState {
   recordingUrl: string | null;
 }
 
-export const TERMINAL: ReadonlySet<CallStatus> = new Set(['completed', 'failed', 'transferred', 'no_answer']);
+export const TERMINAL: ReadonlySet<CallStatus> = new Set(CALL_OUTCOMES);
 
 /** How far along a status is: statuses only ever move to a higher rank. */
 export function statusRank(status: CallStatus): number {

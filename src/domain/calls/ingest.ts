@@ -17,10 +17,12 @@ import { findDeletedCalls } from '../../store/deleted-calls-repo.js';
 import { withRetries } from '../../store/failures.js';
 import { nowMicros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';
+import type { CallStatus } from '../../contract/calls.js';
 import type { RuntimeEvent } from '../../contract/events.js';
+import { renderCallView } from '../../kernel/call-response.js';
 import { canonicalEvent, eventFromPayload, eventPayload, sameEventContent, type CallEvent } from './events.js';
-import { renderCallView, renderContactCalls } from './call-views.js';
-import { foldCallEvents, statusRank, type CallState, type CallStatus } from './fold.js';
+import { renderContactCalls } from './call-views.js';
+import { foldCallEvents, statusRank, type CallState } from './fold.js';
 
 export type EventOutcome = 'accepted' | 'duplicate' | 'discarded';
 
@@ -197,7 +199,6 @@ async function refreshCall(trx: Db, callId: string, now: number, subscribers: St
     contact_created_date: storedContact.created_date,
     contact_identifier: contact.identifier,
     contact_type: contact.contact_type,
-    stored_recording: null,
   });
   await upsertCall(trx, call, view, previous);
   // This call is its contact's earliest sighting, so it may have moved the contact's date back:

@@ -2,8 +2,8 @@ import type { Db } from '../../store/database.js';
 import { findCall } from '../../store/calls-repo.js';
 import { insertWebhookEvents } from '../../store/webhook-outbox-repo.js';
 import { webhooksOf, type WebhookRow } from '../../store/webhooks-repo.js';
-import { toCallView } from '../calls/get-call.js';
 import type { CallState } from '../calls/fold.js';
+import { callResponseOf } from '../../kernel/call-response.js';
 import { formatInstant, type Micros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';
 
@@ -54,7 +54,7 @@ export async function enqueueStatusChanged(
     const sequence = previousSequence + i + 1;
     // The call as it stood when it reached this status. A recording stored here shows the
     // runtime's URL (or null): a signed URL would expire long before a retried delivery.
-    const data = toCallView({
+    const data = callResponseOf({
       ...call,
       status: snapshot.status,
       start_time: snapshot.startTime,

@@ -8,6 +8,7 @@ import * as callViews from './0006-call-views.js';
 import * as messagesByCall from './0007-messages-by-call.js';
 import * as viewsTable from './0008-views-table.js';
 import * as eventsKeyedByCall from './0009-events-keyed-by-call.js';
+import * as renderMissingViews from './0010-render-missing-views.js';
 
 /** Every migration, numbered and forward-only. Add new ones at the end; never edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '0007-messages-by-call': messagesByCall,
   '0008-views-table': viewsTable,
   '0009-events-keyed-by-call': eventsKeyedByCall,
+  '0010-render-missing-views': renderMissingViews,
 };
 
 export const migrationProvider: MigrationProvider = {

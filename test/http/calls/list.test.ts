@@ -75,14 +75,11 @@ describeEachBackend('GET /v1/call/ (list calls)', (backend) => {
     assert.equal(response.headers['cache-control'], 'no-store');
   });
 
-  test('each listed call is byte for byte its GET /v1/call/{id} body, stored view or not', async () => {
-    // One call as if stored before views existed: rendered on read, the same bytes.
-    await t.store.db.updateTable('call_views').set({ view: null }).where('id', '=', callsA[3]!.id).execute();
+  test('each listed call is byte for byte its GET /v1/call/{id} body', async () => {
     const response = await list('limit=50');
     assert.equal(response.statusCode, 200);
     const listed = (response.json().data as { id: string }[]).map((call) => JSON.stringify(call));
     assert.equal(listed.length, callsA.length);
-    assert.ok(ids(response).includes(callsA[3]!.id));
     for (const [i, id] of ids(response).entries()) {
       const single = await t.app.inject({ url: `/v1/call/${id}`, headers: { authorization: `Bearer ${t.keyA}` } });
       assert.equal(listed[i], single.body, `call ${id}`);

@@ -1,11 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { countCallsInStatus } from '../../../store/calls-repo.js';
+import { countActiveCalls } from '../../../domain/calls/active-calls.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
-
-const ACTIVE = ['dialing', 'in_progress'];
 
 /**
  * GET /v1/call/concurrency/stream: server-sent events with the project's live call count,
@@ -52,7 +50,7 @@ export const concurrencyStreamRoute: FastifyPluginAsyncTypebox<RouteDeps> = asyn
       let open = true;
       const send = async () => {
         try {
-          const activeCalls = await countCallsInStatus(db, projectId, ACTIVE);
+          const activeCalls = await countActiveCalls(db, projectId);
           if (open) out.write(`data: ${JSON.stringify({ active_calls: activeCalls })}\n\n`);
         } catch (error) {
           // The store is briefly unavailable: keep the stream (a comment line) and try next tick.

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { getCallView } from '../../../domain/calls/get-call.js';
 import { placeCall } from '../../../domain/calls/place-call.js';
 import { Nullable } from '../../../kernel/typebox.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { sendStoredCall } from '../../stored-call.js';
+import { recordingUrlsFor } from '../../recording-urls.js';
+import { sendJsonText } from '../../serialize.js';
 import { CallResponseSchema } from '../../../contract/calls.js';
 import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
 
@@ -73,7 +75,8 @@ export const createCallRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app,
       });
       if (replayed) reply.header('idempotent-replayed', 'true');
       else dialSignal.notify();
-      return sendStoredCall(deps, request, reply.code(201), projectId, callId);
+      const view = await getCallView(db, projectId, callId, recordingUrlsFor(deps, request));
+      return sendJsonText(reply.code(201), view);
     },
   );
 };

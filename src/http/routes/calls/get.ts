@@ -1,13 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { canonicalUuid } from '../../../kernel/uuid.js';
+import { getCallView } from '../../../domain/calls/get-call.js';
 import { requireApiKey, principalOf } from '../../auth.js';
+import { recordingUrlsFor } from '../../recording-urls.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { sendStoredCall } from '../../stored-call.js';
+import { sendJsonText } from '../../serialize.js';
 import { CallIdParamsSchema, CallResponseSchema } from '../../../contract/calls.js';
 import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
 
-/** GET /v1/call/{id}: spec/get-call-by-id.md. */
+/**
+ * GET /v1/call/{id}: spec/get-call-by-id.md. Most of these requests are answered before Fastify
+ * by the fast path (call-fast-path.ts), through the same domain verb; this route is the
+ * definition it follows, and answers everything else.
+ */
 export const getCallRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   app.get(
     '/v1/call/:id',
@@ -32,9 +37,9 @@ export const getCallRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
       },
     },
     async (request, reply) => {
-      // Validation admitted only forms pydantic accepts; bodies and lookups use the canonical one.
-      const callId = canonicalUuid(request.params.id) as string;
-      return sendStoredCall(deps, request, reply, principalOf(request).projectId, callId);
+      const projectId = principalOf(request).projectId;
+      const view = await getCallView(deps.db, projectId, request.params.id, recordingUrlsFor(deps, request));
+      return sendJsonText(reply, view);
     },
   );
 };
