@@ -28,7 +28,12 @@ module.exports = {
     },
     only('kernel-is-a-leaf', 'kernel', []),
     only('contract-is-a-leaf', 'contract', ['kernel']),
-    only('store-below-domain', 'store', ['kernel']),
+    {
+      ...only('store-below-domain', 'store', ['kernel']),
+      from: { path: layer('store'), pathNot: layer('store/migrations') },
+    },
+    // A migration that backfills a rendered body renders it as the contract says.
+    only('migrations-below-domain', 'store/migrations', ['store', 'contract', 'kernel']),
     only('domain-above-store', 'domain', ['store', 'contract', 'kernel']),
     only('http-through-domain', 'http', ['domain', 'contract', 'kernel']),
     only('app-composes-http', 'app', ['http', 'domain', 'store', 'contract', 'kernel', 'config']),

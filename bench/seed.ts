@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { ingestEvents } from '../src/domain/calls/ingest.js';
-import { renderCallView } from '../src/kernel/call-response.js';
+import { renderCallView } from '../src/contract/call-response.js';
 import { issueApiKey, operatorIn } from '../src/domain/api-keys/api-keys.js';
 import { createRuntimeToken } from '../src/domain/api-keys/credentials.js';
 import { createProject } from '../src/domain/projects/projects.js';

@@ -1,4 +1,4 @@
-import { renderCallView } from '../../kernel/call-response.js';
+import { renderCallView } from '../../contract/call-response.js';
 import type { Db } from '../../store/database.js';
 import { findContactCalls, updateCallView, type StoredCallView } from '../../store/calls-repo.js';
 

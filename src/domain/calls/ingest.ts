@@ -19,7 +19,7 @@ import { nowMicros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';
 import type { CallStatus } from '../../contract/calls.js';
 import type { RuntimeEvent } from '../../contract/events.js';
-import { renderCallView } from '../../kernel/call-response.js';
+import { renderCallView } from '../../contract/call-response.js';
 import { canonicalEvent, eventFromPayload, eventPayload, sameEventContent, type CallEvent } from './events.js';
 import { renderContactCalls } from './call-views.js';
 import { foldCallEvents, statusRank, type CallState } from './fold.js';

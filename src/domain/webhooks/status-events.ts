@@ -3,7 +3,7 @@ import { findCall } from '../../store/calls-repo.js';
 import { insertWebhookEvents } from '../../store/webhook-outbox-repo.js';
 import { webhooksOf, type WebhookRow } from '../../store/webhooks-repo.js';
 import type { CallState } from '../calls/fold.js';
-import { callResponseOf } from '../../kernel/call-response.js';
+import { callResponseOf } from '../../contract/call-response.js';
 import { formatInstant, type Micros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { renderCallView, type CallColumns } from '../../kernel/call-response.js';
+import { renderCallView, type CallColumns } from '../../contract/call-response.js';
 
 const PAGE = 500;
 

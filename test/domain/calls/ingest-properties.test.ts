@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import type { RuntimeEvent } from '../../../src/contract/events.js';
-import { renderCallView } from '../../../src/kernel/call-response.js';
+import { renderCallView } from '../../../src/contract/call-response.js';
 import { selectCallsWithContact, type CallWithContact } from '../../../src/store/calls-repo.js';
 import { describeEachBackend } from '../../helpers/backends.js';
 import { buildTestApp, getCallAs, postEvents, type TestApp } from '../../helpers/app.js';

@@ -1,4 +1,6 @@
-import { formatInstant, type Micros } from './time.js';
+import { serializerFor } from '../kernel/json-serializer.js';
+import { formatInstant, type Micros } from '../kernel/time.js';
+import { CallResponseSchema, callSchemas } from './calls.js';
 
 /**
  * What a call's CallResponse shows, as the store keeps it: the call's row with its contact's
@@ -28,8 +30,8 @@ export interface CallColumns {
  * A call's CallResponse (contract/calls.ts), every key present, in the contract's order, absent
  * values as null, and recording_url the runtime's: a recording stored here is signed per request
  * (servedView). The one rendering of a call: ingestion stores it as the call's view, webhooks
- * send it, and the store's migration 0010 rendered the views older calls lacked, which is why it
- * lives in the kernel (the store sees nothing above it).
+ * send it, and the store's migration 0010 rendered the views older calls lacked (migrations may
+ * read the contract: .dependency-cruiser.cjs).
  */
 export function callResponseOf(call: CallColumns) {
   return {
@@ -61,5 +63,8 @@ export function callResponseOf(call: CallColumns) {
  * the contact's created_date, which is why a contact's re-dating renders its calls again.
  */
 export function renderCallView(call: CallColumns): string {
-  return JSON.stringify(callResponseOf(call));
+  return serializeCallResponse(callResponseOf(call));
 }
+
+/** CallResponse as its schema writes it: the one serialization path of every response body. */
+const serializeCallResponse = serializerFor(CallResponseSchema, callSchemas);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { CallResponseSchema, ContactResponseSchema, type CallResponse } from '../../src/contract/calls.js';
-import { renderCallView, type CallColumns } from '../../src/kernel/call-response.js';
+import { renderCallView, type CallColumns } from '../../src/contract/call-response.js';
 import { parseInstant } from '../../src/kernel/time.js';
 import { assertMatchesSeed } from '../helpers/contract.js';
 
