@@ -20,10 +20,10 @@ export function warmPageCache(paths: readonly string[]): void {
 /**
  * Reads, through SQLite, every page of diga-api's store that a GET by id can read: the stored
  * views, their id index, and the recordings it joins. The rest of the store (events, messages,
- * the listing's indexes) is never read by that GET. Reading the whole 8 GB file instead, as
- * runs did until the seventh session, could not keep it cached on these machines, whose kernel
+ * the listing's indexes) is never read by that GET. Reading the whole 8 GB file instead could
+ * not keep it cached on these machines, whose kernel
  * pages out file pages no process maps once they look cold, even with memory free (a DAMON
- * scheme, which the report names: page-out.ts; docs/BENCHMARKS.md, eighth session).
+ * scheme, which the report names: page-out.ts; docs/BENCHMARKS.md, "The kernel's page-out").
  */
 export function warmGetTables(dbPath: string): void {
   const db = new Database(dbPath, { readonly: true });

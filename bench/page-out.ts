@@ -5,7 +5,7 @@ const KDAMONDS = '/sys/kernel/mm/damon/admin/kdamonds';
 
 /**
  * Whether the kernel pages out file pages that look cold, and which: a DAMON scheme does so on
- * the machines these figures come from (eighth session, docs/BENCHMARKS.md). It samples one page
+ * the machines these figures come from (docs/BENCHMARKS.md, "The kernel's page-out"). It samples one page
  * per region of physical memory every `sample_us`; a region whose pages were seen accessed in at
  * most `nr_accesses/max` samples per aggregation interval, for `age/min` intervals, is paged
  * out. A page read with pread(2) now and then, as a GET reads one of a million calls' views,

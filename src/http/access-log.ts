@@ -38,9 +38,9 @@ function partsOf(log: object): PinoParts {
 
 /**
  * The fast path's access log: the same bytes pino writes for `log.info({ reqId, method, url,
- * statusCode, ms }, 'request')`, from a template. Pino's own rendering (`_asJson`, walking the
- * object's keys) took 2.6 µs where the template takes 0.4 in isolation, and under load a tenth
- * of a GET's CPU time (docs/BENCHMARKS.md, ninth session). Pino renders a sample line once, here:
+ * statusCode, ms }, 'request')`, from a template: pino's own rendering walks the object's keys
+ * on every line, several times the template's cost on the request customers send most
+ * (docs/BENCHMARKS.md, "The access-log line from a template"). Pino renders a sample line once, here:
  * the template is used only if it gives the same bytes and the logger has nothing that acts on a
  * line before it is written (a mixin, hooks, a message prefix, a multistream). Otherwise every
  * line goes through the logger.

@@ -25,8 +25,8 @@ const leaveToTheRoute: RecordingUrlOf = () => {
 
 /**
  * GET /v1/call/{id}'s common case, answered straight from node:http: Fastify's routing, hooks,
- * validation and reply cost about a seventh of the CPU time of the one request customers send
- * most (docs/BENCHMARKS.md). The answer is the route's domain verb's (getCallView, or its
+ * validation and reply are a measurable share of the CPU time of the one request customers send
+ * most (docs/BENCHMARKS.md, "The GET fast path"). The answer is the route's domain verb's (getCallView, or its
  * synchronous form where the store answers at once); what Fastify's hooks would add around it
  * is added here, from the same pieces. It answers only when it is sure to answer as the route
  * does (the route, get.ts, stays the definition): a canonical id, a key already verified (the
@@ -106,8 +106,8 @@ export function callFastPath(
     const recordingUrlOf: RecordingUrlOf = signsHere
       ? (id) => recordingUrlsAt(deps, 'http', request.headers.host ?? '')(id)
       : leaveToTheRoute;
-    // On a SQLite file the read connection answers at once: no promise to wait for (a tenth of
-    // the request's CPU time when there was one). PostgreSQL's answer comes later.
+    // On a SQLite file the read connection answers at once, so there is no promise to wait for
+    // (and to pay for on every request). PostgreSQL's answer comes later.
     let view: string | null | undefined;
     try {
       view = getCallViewNow(db, projectId, callId, recordingUrlOf);

@@ -9,7 +9,7 @@ export class ApiError extends Error {
 
   constructor(statusCode: number, errorCode: string, message: string, headers: Record<string, string> = {}) {
     // An ApiError is an answer to the client, not a fault: nothing reads its stack, and
-    // capturing one cost a quarter of an unknown id's 404.
+    // capturing one is a large part of what an unknown id's 404 costs.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     super(message);

@@ -10,7 +10,7 @@ export interface LineDestination {
  * A log stream that writes the lines of one event-loop turn together, with one synchronous
  * write when the turn ends (setImmediate). Under load a turn answers many requests, and one
  * write(2) per turn replaces one asynchronous write per line or two, each a round trip through
- * libuv's thread pool: about a tenth of a GET's CPU time (docs/BENCHMARKS.md). A line waits at
+ * libuv's thread pool (docs/BENCHMARKS.md, "Log writes once per event-loop turn"). A line waits at
  * most until the end of its turn, never for more traffic, so an idle server's log is as current
  * as with per-line writes. The write is synchronous, as pino's default destination is: a reader
  * that stops reading stdout eventually stalls the server rather than growing its memory.

@@ -66,8 +66,8 @@ const CREATED_COLUMNS = [
  * Writes a call and its stored view: every call has its row in call_views, written with it.
  * `stored` is the call's row as last written, if any. When its call.created columns stand, only
  * the rest are set: SQLite rewrites an index entry for every column a statement assigns, changed
- * or not, so the upsert's full SET cost five index pages more per call each time a later event
- * moved it on (docs/BENCHMARKS.md, tenth session).
+ * or not, so a full SET rewrote index pages each time a later event moved the call on
+ * (docs/BENCHMARKS.md, "Narrower call updates").
  */
 export async function upsertCall(db: Db, row: CallRow, view: string, stored?: CallRow): Promise<void> {
   const dbRow = withDbInstants(db, row, ['start_time', 'end_time', 'created_date', 'updated_at']);

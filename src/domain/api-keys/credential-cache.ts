@@ -20,11 +20,11 @@ export interface Snapshot {
 
 /**
  * Recently verified API keys, by digest, so that a request does not need a store lookup to
- * authenticate (profiling put that lookup at a fifth of a GET). Bounded in size and in age:
+ * authenticate (docs/BENCHMARKS.md, "The credential cache"). Bounded in size and in age:
  * an entry is trusted for `ttlMs` at most. Revocations in this process clear the cache at once.
  * On SQLite, `generation` (the file's data_version) moves whenever another process commits, so
  * a key revoked by the CLI stops working within `generationCheckMs` (asking SQLite on every
- * request was 4 % of a GET's CPU); on PostgreSQL a key revoked by another instance keeps working
+ * request would cost every GET a call into SQLite); on PostgreSQL a key revoked by another instance keeps working
  * for at most `ttlMs`. Only valid keys are cached, so unknown keys cannot crowd out real ones.
  *
  * A key in steady use is renewed before it goes stale: the first use in the last quarter of an

@@ -46,7 +46,7 @@ export function hashSecret(value: string): string {
 
 /** What credentials made before a pepper was configured are stored under (see credentials.ts). */
 export function unpepperedDigest(value: string): string {
-  // The one-shot digest: a third of createHash's cost, and it runs on every request.
+  // The one-shot digest: cheaper than a createHash object, and it runs on every request.
   return hash('sha256', value, 'hex');
 }
 

@@ -7,7 +7,7 @@ import { columnTypes } from './column-types.js';
  * primary key, replacing the unique index on `id` and the separate index by call. A message's id
  * is its event's id, which `call_events` already keeps unique, and nothing finds a message by id
  * alone; that second random-keyed index cost a page write per message in every ingestion
- * commit (+7 % events/s at 100,000 calls without it). SQLite cannot change a primary key in
+ * commit. SQLite cannot change a primary key in
  * place, so the table is rebuilt.
  */
 export async function up(db: Kysely<any>): Promise<void> {

@@ -7,7 +7,7 @@ import { columnTypes } from './column-types.js';
  * at 1,000,000 calls GET's reads spread over much of the file. Here they are packed together: on
  * SQLite an ordinary (rowid) table with its id index, not WITHOUT ROWID, whose interior pages
  * would hold whole rows (a fan-out of about five for ~760-byte views, eight levels at 1,000,000
- * calls against three here). docs/BENCHMARKS.md, seventh session.
+ * calls against three here; docs/BENCHMARKS.md, "Views in a table of their own").
  *
  * Every call gets its row, with a null view for a call stored before views existed (rendered on
  * read, as before), so a missing row means a missing call. SQLite's DROP COLUMN rewrites

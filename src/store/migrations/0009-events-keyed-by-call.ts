@@ -6,9 +6,8 @@ import { columnTypes } from './column-types.js';
  * Events keyed by their call: (call_id, event_id) becomes the primary key, replacing the key on
  * `event_id` alone and the index by (call_id, type). A replay names its call, so it is found
  * under it; everything else reads a call's events. The key on random event ids alone cost a
- * page write per event in every ingestion commit, a third of what a batch wrote: with it gone,
- * about 31 % fewer bytes written per event, and 23–29 % more events/s seeding 100,000 calls
- * (docs/BENCHMARKS.md, eleventh session). An event id is now unique within its call, as a
+ * page write per event in every ingestion commit (docs/BENCHMARKS.md, "Events keyed by their
+ * call"). An event id is now unique within its call, as a
  * message's already was. SQLite cannot change a primary key in place, so the table is rebuilt.
  */
 export async function up(db: Kysely<any>): Promise<void> {

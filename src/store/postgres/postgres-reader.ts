@@ -5,9 +5,9 @@ import type { PreparedStatements } from './prepared-statements.js';
 /**
  * The pool under a PostgreSQL store's Kysely instance, for the hot reads outside a transaction
  * (precompiled.ts): each a named prepared statement sent straight through `pg`, without Kysely's
- * per-query machinery (connection provider, executor, plugins), which cost 5–8 % of a GET's CPU
- * time on PostgreSQL and, its objects outliving requests that wait for the database, about 70 MB
- * of peak RSS (docs/BENCHMARKS.md). The same pool, type parsers, session settings and statement
+ * per-query machinery (connection provider, executor, plugins), whose objects cost CPU on every
+ * GET and, outliving requests that wait for the database, memory (docs/BENCHMARKS.md,
+ * "PostgreSQL's reads without Kysely"). The same pool, type parsers, session settings and statement
  * names as the store's Kysely instance.
  */
 export class PostgresReader implements DirectReader {

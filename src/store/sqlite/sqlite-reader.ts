@@ -10,8 +10,8 @@ import type { DirectReader } from '../backend.js';
  *
  * The reads of a GET's fast path share one read transaction per event-loop turn (readInTurn): begun
  * by the first, committed when the turn's immediates run, so that the reads after it skip SQLite's
- * per-statement locking and WAL-index work (about 6 % of a GET's CPU time in the profile:
- * docs/BENCHMARKS.md). A read must still see every write acknowledged before its request arrived.
+ * per-statement locking and WAL-index work (docs/BENCHMARKS.md, "SQLite: one read snapshot per
+ * turn, rows as arrays"). A read must still see every write acknowledged before its request arrived.
  * This process's own writes end the snapshot as they commit (endTurn, called by the writer's
  * connection: sqlite-store.ts). Another process's commit (the CLI's) is seen from the next turn on:
  * the fast path runs as a request is read from its socket, in libuv's poll phase, and its snapshot
@@ -78,7 +78,8 @@ type RowBuilder = (raw: unknown[][]) => unknown[];
 /**
  * Rows as objects, as better-sqlite3 returns them, but built by an object literal compiled for
  * the query's columns from the rows it returns as arrays: better-sqlite3 sets each column on a
- * new object from C++, a fifth of a GET's read in the profile (docs/BENCHMARKS.md). A repeated
+ * new object from C++, the costliest part of a GET's read (docs/BENCHMARKS.md, "SQLite: one read
+ * snapshot per turn, rows as arrays"). A repeated
  * column name keeps its last value, as better-sqlite3's own objects do.
  */
 function rowBuilder(columns: readonly string[]): RowBuilder {
