@@ -6,7 +6,7 @@ import { ApiError } from './kernel/errors.js';
 import { registerNotFound } from './http/not-found.js';
 import { registerOpenApi } from './http/openapi.js';
 import { callRoutes } from './http/routes/calls/index.js';
-import { healthRoutes } from './http/routes/health.js';
+import { healthRoutes } from './http/routes/operations/index.js';
 import { internalRoutes } from './http/routes/internal/index.js';
 import { recordingRoutes } from './http/routes/recordings/index.js';
 import { apiKeyRoutes } from './http/routes/api-keys/index.js';

@@ -1,6 +1,9 @@
 import type { Config } from '../config.js';
-import { issueApiKey, operatorIn } from '../domain/api-keys/api-keys.js';
-import { createRuntimeToken, revokeApiKey } from '../domain/api-keys/credentials.js';
+import { createRuntimeToken } from '../domain/api-keys/credentials.js';
+import { issueApiKey } from '../domain/api-keys/issue-api-key.js';
+import { operator, operatorIn } from '../domain/api-keys/principal.js';
+import { revokeApiKey } from '../domain/api-keys/revoke-api-key.js';
+import { ApiError } from '../kernel/errors.js';
 import type { Permission } from '../contract/api-keys.js';
 import { isPermission } from '../domain/api-keys/permissions.js';
 import { bootstrapEmptyStore, createProject } from '../domain/projects/projects.js';
@@ -161,7 +164,12 @@ export const commands: Record<string, Command> = {
     withStore(ctx, true, async (store) => {
       const id = canonicalUuid(ctx.args[0] ?? '');
       if (id === undefined) throw new UsageError('keys revoke needs the key ID (a UUID)');
-      if (!(await revokeApiKey(store.db, id))) throw new Error(`API key ${id} not found or already revoked`);
+      try {
+        await revokeApiKey(store.db, operator, id);
+      } catch (error) {
+        if (!(error instanceof ApiError && error.statusCode === 404)) throw error;
+        throw new Error(`API key ${id} not found or already revoked`);
+      }
       return print(ctx, { id, revoked: true }, () => `Revoked API key ${id}.`);
     }),
 

@@ -1,5 +1,8 @@
 import { Type } from '@sinclair/typebox';
 
+/** The most calls one bulk download may name. */
+export const BULK_DOWNLOAD_LIMIT = 50;
+
 /** RecordingResponse and BulkRecordingRequest, as in spec/diga-openapi-subset.json. */
 export const RecordingResponseSchema = Type.Object(
   {
@@ -12,7 +15,7 @@ export const BulkRecordingRequestSchema = Type.Object(
   {
     call_ids: Type.Array(Type.String({ format: 'uuid' }), {
       minItems: 1,
-      maxItems: 50,
+      maxItems: BULK_DOWNLOAD_LIMIT,
       title: 'Call IDs',
       description: 'List of call IDs to download recordings for',
     }),

@@ -1,7 +1,7 @@
 import type { DomainContext } from '../domain/context.js';
 import type { CredentialCache } from '../domain/api-keys/credential-cache.js';
 import type { RecordingLinks } from '../domain/recordings/links.js';
-import type { WebhookTargets } from '../domain/webhooks/webhooks.js';
+import type { WebhookTargets } from '../domain/webhooks/targets.js';
 import type { RateLimits } from '../domain/rate-limits/rate-limits.js';
 import type { DialSignal } from '../domain/dialing/dial-jobs.js';
 import type { DialingOptions } from '../domain/dialing/settings.js';

@@ -33,8 +33,6 @@ export const errors = {
     new ApiError(403, 'MISSING_PERMISSIONS', `Missing required permissions to ${action}`),
   callNotFound: (callId: string) => new ApiError(404, 'CALL_NOT_FOUND', `Call ${callId} not found`),
   badParameter: (message: string) => new ApiError(400, 'BAD_PARAMETER', message),
-  projectNotFound: (projectId: string) =>
-    new ApiError(404, 'PROJECT_NOT_FOUND', `Project with id ${projectId} not found`),
   routeNotFound: () => new ApiError(404, 'NOT_FOUND', 'Not Found'),
   methodNotAllowed: (allow: string) => new ApiError(405, 'METHOD_NOT_ALLOWED', 'Method Not Allowed', { allow }),
   eventConflict: (eventId: string, index: number) =>

@@ -1,4 +1,5 @@
-import { issueApiKey, operatorIn } from '../../src/domain/api-keys/api-keys.js';
+import { issueApiKey } from '../../src/domain/api-keys/issue-api-key.js';
+import { operatorIn } from '../../src/domain/api-keys/principal.js';
 import { createRuntimeToken } from '../../src/domain/api-keys/credentials.js';
 import { createProject } from '../../src/domain/projects/projects.js';
 import type { Store } from '../../src/store/database.js';

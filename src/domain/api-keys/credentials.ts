@@ -5,7 +5,6 @@ import {
   insertRuntimeToken,
   rehashApiKey,
   rehashRuntimeToken,
-  revokeApiKey as revokeApiKeyRow,
 } from '../../store/credentials-repo.js';
 import type { CredentialCache } from './credential-cache.js';
 import { isPermission } from './permissions.js';
@@ -124,16 +123,6 @@ export interface CreatedCredential {
   /** Shown once; only its hash is kept. */
   value: string;
   last_four_digits: string;
-}
-
-/**
- * Revokes a key. The next request with it is a 401 in this process (its cache, if given, is
- * cleared) and within the cache's TTL in every other process. False if there was no live key.
- */
-export async function revokeApiKey(db: Db, keyId: string, cache?: CredentialCache): Promise<boolean> {
-  const revoked = await revokeApiKeyRow(db, keyId, nowMicros());
-  cache?.clear();
-  return revoked;
 }
 
 export async function createRuntimeToken(db: Db, name: string): Promise<CreatedCredential> {

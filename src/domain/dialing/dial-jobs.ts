@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { ApiError } from '../../kernel/errors.js';
 import type { Db } from '../../store/database.js';
 import {
   activeCallCounts,
@@ -16,6 +15,7 @@ import { recordEvents } from '../calls/ingest.js';
 import type { DialInstructions } from '../calls/place-call.js';
 import { formatInstant, nowMicros, type Micros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';
+import { dialingErrors } from './errors.js';
 import { dialSettingsOf, type DialingOptions } from './settings.js';
 
 /** A job as a runtime receives it: what to dial, and the lease it holds on it. */
@@ -90,10 +90,8 @@ export async function confirmJob(
     db.transaction().execute(async (trx) => {
       await lockNamed(trx, 'dial-jobs');
       const job = await findDialJob(trx, jobId);
-      if (job === undefined) throw new ApiError(404, 'DIAL_JOB_NOT_FOUND', `Dial job ${jobId} not found`);
-      if (job.lease_token !== leaseToken) {
-        throw new ApiError(409, 'DIAL_JOB_LEASE_LOST', `The lease on dial job ${jobId} is held by another claim`);
-      }
+      if (job === undefined) throw dialingErrors.jobNotFound(jobId);
+      if (job.lease_token !== leaseToken) throw dialingErrors.leaseLost(jobId);
       if (job.state !== 'confirmed') await markConfirmed(trx, jobId, nowMicros());
       return { job_id: jobId, state: 'confirmed' as const };
     }),

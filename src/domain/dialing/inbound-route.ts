@@ -1,8 +1,8 @@
-import { ApiError } from '../../kernel/errors.js';
 import { findVersion } from '../../store/agents-repo.js';
 import type { Db } from '../../store/database.js';
 import { findPhoneById } from '../../store/phones-repo.js';
 import type { AgentConfig } from '../agents/agent-config.js';
+import { dialingErrors } from './errors.js';
 
 /** What a runtime needs to answer a call to one of the project phones. */
 export interface InboundRoute {
@@ -19,9 +19,7 @@ export async function inboundRoute(db: Db, phoneId: string): Promise<InboundRout
   const phone = await findPhoneById(db, phoneId);
   const version =
     phone?.inbound_version_id == null ? undefined : await findVersion(db, phone.project_id, phone.inbound_version_id);
-  if (phone === undefined || version === undefined) {
-    throw new ApiError(404, 'INBOUND_ROUTE_NOT_FOUND', `Phone ${phoneId} has no inbound agent`);
-  }
+  if (phone === undefined || version === undefined) throw dialingErrors.noInboundRoute(phoneId);
   return {
     project_id: phone.project_id,
     phone_register_id: phone.id,

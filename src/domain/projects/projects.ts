@@ -1,7 +1,9 @@
 import type { Db } from '../../store/database.js';
 import { lockNamed } from '../../store/locks.js';
 import { countProjects, insertProject, type ProjectRow } from '../../store/projects-repo.js';
-import { issueApiKey, operatorIn, type CreatedApiKeyView } from '../api-keys/api-keys.js';
+import { issueApiKey } from '../api-keys/issue-api-key.js';
+import { operatorIn } from '../api-keys/principal.js';
+import type { CreatedApiKeyView } from '../api-keys/view.js';
 import { createRuntimeToken, type CreatedCredential } from '../api-keys/credentials.js';
 import { nowMicros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';

@@ -1,5 +1,5 @@
-import { ApiError } from '../../kernel/errors.js';
 import type { Store } from '../../store/database.js';
+import { rateLimitErrors } from './errors.js';
 import { MemoryLimiter } from './memory-limiter.js';
 import { SharedLimiter } from './shared-limiter.js';
 import {
@@ -97,12 +97,5 @@ function enforce(policy: RatePolicy, decision: Decision, reply: Headers): void {
     reply.header('ratelimit', remainingHeader(policy, decision));
     return;
   }
-  const headers = rateLimitHeaders(policy, decision);
-  const seconds = decision.retryAfterSeconds;
-  throw new ApiError(
-    429,
-    'RATE_LIMITED',
-    `Too many requests; retry after ${seconds} second${seconds === 1 ? '' : 's'}`,
-    headers,
-  );
+  throw rateLimitErrors.limited(decision.retryAfterSeconds, rateLimitHeaders(policy, decision));
 }

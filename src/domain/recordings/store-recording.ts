@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { BlobTooLargeError, type BlobStore } from '../../store/blobs/blob-store.js';
-import { ApiError, errors } from '../../kernel/errors.js';
+import { errors } from '../../kernel/errors.js';
 import type { Db } from '../../store/database.js';
 import { findCallProject } from '../../store/calls-repo.js';
 import { lockCalls } from '../../store/locks.js';
 import { upsertRecording, type RecordingRow } from '../../store/recordings-repo.js';
 import { nowMicros } from '../../kernel/time.js';
+import { recordingErrors } from './errors.js';
 
 /** The audio types a recording may have, with the file extension used in downloads. */
 export const AUDIO_TYPES: Record<string, string> = {
@@ -19,9 +20,6 @@ export const AUDIO_TYPES: Record<string, string> = {
   'audio/mp4': 'm4a',
   'audio/flac': 'flac',
 };
-
-export const recordingTooLarge = (maxBytes: number) =>
-  new ApiError(413, 'PAYLOAD_TOO_LARGE', `Recording is larger than the ${maxBytes}-byte limit`);
 
 /**
  * Streams a call's audio into the blob store, then records it in one transaction; a previous
@@ -36,7 +34,7 @@ export async function storeRecording(
 ): Promise<RecordingRow> {
   const { callId, contentType } = upload;
   const extension = AUDIO_TYPES[contentType];
-  if (extension === undefined) throw errors.unsupportedMediaType(contentType);
+  if (extension === undefined) throw recordingErrors.notAudio(contentType);
   if ((await findCallProject(db, callId)) === undefined) throw errors.callNotFound(callId);
 
   const key = `${callId.slice(0, 2)}/${callId}-${randomUUID()}.${extension}`;
@@ -44,12 +42,12 @@ export async function storeRecording(
   try {
     ({ size } = await blobs.put(key, upload.body, upload.maxBytes));
   } catch (error) {
-    if (error instanceof BlobTooLargeError) throw recordingTooLarge(upload.maxBytes);
+    if (error instanceof BlobTooLargeError) throw recordingErrors.tooLarge(upload.maxBytes);
     throw error;
   }
   if (size === 0) {
     await blobs.delete(key);
-    throw new ApiError(400, 'EMPTY_RECORDING', 'The recording body is empty');
+    throw recordingErrors.empty();
   }
 
   let replaced: string | undefined;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CredentialCache } from '../../../src/domain/api-keys/credential-cache.js';
-import { issueApiKey, operatorIn } from '../../../src/domain/api-keys/api-keys.js';
+import { issueApiKey } from '../../../src/domain/api-keys/issue-api-key.js';
+import { operatorIn } from '../../../src/domain/api-keys/principal.js';
 import { authenticateApiKey, cachedApiKey } from '../../../src/domain/api-keys/credentials.js';
 import { createProject } from '../../../src/domain/projects/projects.js';
 import { revokeApiKey } from '../../../src/store/credentials-repo.js';

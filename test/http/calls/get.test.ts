@@ -8,7 +8,8 @@ import { assertMatchesSeed, schemaForStatus } from '../../helpers/contract.js';
 import { callEvents } from '../../helpers/events.js';
 import { CapturedLog } from '../../helpers/captured-log.js';
 import { sendTo, TRANSPORTS, type Answer, type Send } from '../../helpers/transports.js';
-import { revokeApiKey } from '../../../src/domain/api-keys/credentials.js';
+import { operator } from '../../../src/domain/api-keys/principal.js';
+import { revokeApiKey } from '../../../src/domain/api-keys/revoke-api-key.js';
 import { findApiKeyByHash } from '../../../src/store/credentials-repo.js';
 import { hashSecret } from '../../../src/domain/api-keys/secrets.js';
 
@@ -183,7 +184,7 @@ for (const transport of TRANSPORTS) {
     test('401 for every kind of missing or bad credential, with WWW-Authenticate', async () => {
       const revoked = await t.keyFor(t.projectA, null);
       const row = await findApiKeyByHash(t.store.db, hashSecret(revoked));
-      await revokeApiKey(t.store.db, row!.id);
+      await revokeApiKey(t.store.db, operator, row!.id);
       const expired = await t.keyFor(t.projectA, null, Date.now() * 1000 - 1);
       const headers: (string | undefined)[] = [
         undefined,
@@ -217,7 +218,7 @@ for (const transport of TRANSPORTS) {
       const key = await t.keyFor(t.projectA, null);
       assert.equal((await getCallAs(send, key, callId)).statusCode, 200);
       const row = await findApiKeyByHash(t.store.db, hashSecret(key));
-      await revokeApiKey(t.store.db, row!.id); // as the CLI would: this app's cache is not told
+      await revokeApiKey(t.store.db, operator, row!.id); // as the CLI would: this app's cache is not told
       t.clock.advance(1100);
       assert.equal((await getCallAs(send, key, callId)).statusCode, 401);
     });

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { AUDIO_TYPES, recordingTooLarge, storeRecording } from '../../../domain/recordings/store-recording.js';
-import { errors } from '../../../kernel/errors.js';
+import { recordingErrors } from '../../../domain/recordings/errors.js';
+import { AUDIO_TYPES, storeRecording } from '../../../domain/recordings/store-recording.js';
 import { requireRuntimeToken } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { CallIdParamsSchema } from '../../../contract/calls.js';
@@ -32,9 +32,9 @@ export const recordingUploadRoute: FastifyPluginAsyncTypebox<RouteDeps> = async 
         requireRuntimeToken(deps),
         async (request) => {
           const type = mediaTypeOf(request.headers['content-type']);
-          if (AUDIO_TYPES[type] === undefined) throw errors.unsupportedMediaType(type || '(none)');
+          if (AUDIO_TYPES[type] === undefined) throw recordingErrors.notAudio(type || '(none)');
           const declared = Number(request.headers['content-length']);
-          if (declared > recordings.maxBytes) throw recordingTooLarge(recordings.maxBytes);
+          if (declared > recordings.maxBytes) throw recordingErrors.tooLarge(recordings.maxBytes);
         },
       ],
       schema: {

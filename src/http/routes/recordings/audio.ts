@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { recordingForLink } from '../../../domain/recordings/access.js';
+import { recordingErrors } from '../../../domain/recordings/errors.js';
+import { recordingForLink } from '../../../domain/recordings/recording-for-link.js';
 import { AUDIO_TYPES } from '../../../domain/recordings/store-recording.js';
-import { ApiError } from '../../../kernel/errors.js';
 import { byteRangeOf } from '../../byte-range.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
@@ -46,7 +46,7 @@ export const recordingAudioRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (
       const range = byteRangeOf(request.headers.range, row.size);
       if (range === 'unsatisfiable') {
         reply.header('content-range', `bytes */${row.size}`);
-        throw new ApiError(416, 'RANGE_NOT_SATISFIABLE', `The recording has ${row.size} bytes`);
+        throw recordingErrors.rangeNotSatisfiable(row.size);
       }
       const secondsLeft = Math.max(0, Number(expires) - Math.floor(Date.now() / 1000));
       reply

@@ -1,17 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import yazl from 'yazl';
-import {
-  BULK_DOWNLOAD_LIMIT,
-  bulkLimitExceeded,
-  noRecordingsFound,
-  recordingsForBulk,
-} from '../../../domain/recordings/access.js';
+import { recordingErrors } from '../../../domain/recordings/errors.js';
+import { recordingsForBulk } from '../../../domain/recordings/recordings-for-bulk.js';
 import { AUDIO_TYPES } from '../../../domain/recordings/store-recording.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
-import { BulkRecordingRequestSchema } from '../../../contract/recordings.js';
+import { BULK_DOWNLOAD_LIMIT, BulkRecordingRequestSchema } from '../../../contract/recordings.js';
 
 /**
  * POST /v1/recording/bulk: a ZIP of the requested calls' stored recordings, streamed entry by
@@ -28,7 +24,7 @@ export const bulkRecordingsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (
       // Diga answers an oversized list with its own 400, not with a validation error.
       preValidation: async (request) => {
         const ids = (request.body as { call_ids?: unknown } | undefined)?.call_ids;
-        if (Array.isArray(ids) && ids.length > BULK_DOWNLOAD_LIMIT) throw bulkLimitExceeded();
+        if (Array.isArray(ids) && ids.length > BULK_DOWNLOAD_LIMIT) throw recordingErrors.bulkLimitExceeded();
       },
       schema: {
         tags: ['Recordings'],
@@ -58,7 +54,7 @@ export const bulkRecordingsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (
       const rows = listed.filter((row, i) => sizes[i] === row.size);
       if (rows.length < listed.length)
         request.log.warn({ missing: listed.length - rows.length }, 'recording files missing');
-      if (rows.length === 0) throw noRecordingsFound();
+      if (rows.length === 0) throw recordingErrors.noneFound();
       const zip = new yazl.ZipFile();
       // A blob that vanishes mid-archive cuts the response short (the client sees a truncated
       // download, never a corrupt one that looks whole); the process carries on. Listening

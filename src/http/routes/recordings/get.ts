@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { recordingUrl } from '../../../domain/recordings/access.js';
+import { getRecording } from '../../../domain/recordings/get-recording.js';
 import { requireApiKey, principalOf } from '../../auth.js';
 import { recordingUrlsFor } from '../../recording-urls.js';
 import type { RouteDeps } from '../../route-deps.js';
@@ -31,10 +31,7 @@ export const getRecordingRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (ap
         },
       },
     },
-    async (request) => {
-      const callId = request.params.call_id;
-      const url = await recordingUrl(deps.db, principalOf(request).projectId, callId, recordingUrlsFor(deps, request));
-      return { recording_url: url };
-    },
+    async (request) =>
+      getRecording(deps.db, principalOf(request).projectId, request.params.call_id, recordingUrlsFor(deps, request)),
   );
 };

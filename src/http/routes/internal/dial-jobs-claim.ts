@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { claimJobs, confirmJob, type ClaimedJob } from '../../../domain/dialing/dial-jobs.js';
-import { inboundRoute } from '../../../domain/dialing/inbound-route.js';
+import { claimJobs, type ClaimedJob } from '../../../domain/dialing/dial-jobs.js';
 import { requireRuntimeToken } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
-import { ClaimResponseSchema, InboundRouteSchema } from '../../../contract/dial-jobs.js';
+import { ClaimResponseSchema } from '../../../contract/dial-jobs.js';
+import { runtimeCommon } from './common.js';
 
 /** How often a waiting claim looks for jobs placed through other API processes. */
 const POLL_MS = 250;
@@ -23,17 +23,18 @@ const ClaimRequestSchema = Type.Object({
   ),
 });
 
-/** The voice runtime's side of outbound calls: take dial jobs, confirm the ones it placed. */
-export const dialJobRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
+/**
+ * POST /internal/v1/dial-jobs/claim: the runtime takes calls to dial, waiting for one if asked.
+ * The wait ends early when the client goes away or the server shuts down.
+ */
+export const claimDialJobsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   const { db, clock, dialing, dialSignal, streams } = deps;
-  const common = { tags: ['Internal: voice runtime'], security: [{ RuntimeToken: [] }] };
-
   app.post(
     '/internal/v1/dial-jobs/claim',
     {
       onRequest: requireRuntimeToken(deps),
       schema: {
-        ...common,
+        ...runtimeCommon,
         summary: 'Claim dial jobs',
         description: `Takes up to \`max_jobs\` calls to dial, oldest first, each leased to the caller for ${dialing.leaseMs / 1000} s (DIGA_DIAL_LEASE_SECONDS). Confirm each job once the call is placed; a job not confirmed within its lease is offered again (at most DIGA_DIAL_MAX_ATTEMPTS times, then its call ends \`failed\`). Projects at their concurrency cap keep their jobs queued. With \`wait_ms\`, an empty answer comes only after waiting that long for a job. Then report the call's progress through POST /internal/v1/events with the job's \`call.call_id\` and \`call.project_id\`.`,
         operationId: 'claim_dial_jobs_internal_v1_dial_jobs_claim_post',
@@ -67,51 +68,5 @@ export const dialJobRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
         reply.raw.off('close', stop);
       }
     },
-  );
-
-  app.post(
-    '/internal/v1/dial-jobs/:job_id/confirm',
-    {
-      onRequest: requireRuntimeToken(deps),
-      schema: {
-        ...common,
-        summary: 'Confirm a dial job',
-        description:
-          'The runtime placed the call: the job is no longer offered to anyone. Refused with 409 DIAL_JOB_LEASE_LOST when the lease expired and another claim holds the job, so exactly one runtime goes on with the call.',
-        operationId: 'confirm_dial_job_internal_v1_dial_jobs__job_id__confirm_post',
-        params: Type.Object({ job_id: Type.String({ format: 'uuid' }) }),
-        body: Type.Object({ lease_token: Type.String({ minLength: 1, maxLength: 200 }) }),
-        response: {
-          200: Type.Object({ job_id: Type.String({ format: 'uuid' }), state: Type.Literal('confirmed') }),
-          401: errorResponse('Invalid or missing runtime token'),
-          404: errorResponse('Dial job not found'),
-          409: errorResponse('The lease is held by another claim'),
-          422: validationErrorResponse,
-        },
-      },
-    },
-    async (request) => confirmJob(db, request.params.job_id, request.body.lease_token),
-  );
-
-  app.get(
-    '/internal/v1/phones/:phone_id/inbound-route',
-    {
-      onRequest: requireRuntimeToken(deps),
-      schema: {
-        ...common,
-        summary: 'Route an inbound call',
-        description:
-          "Who answers a call to this phone: its project and the agent version published on its inbound binding (with the version's configuration). The runtime then reports the call through POST /internal/v1/events, starting with a `call.created` of type `inbound`.",
-        operationId: 'inbound_route_internal_v1_phones__phone_id__inbound_route_get',
-        params: Type.Object({ phone_id: Type.String({ format: 'uuid' }) }),
-        response: {
-          200: InboundRouteSchema,
-          401: errorResponse('Invalid or missing runtime token'),
-          404: errorResponse('The phone does not exist or has no inbound agent'),
-          422: validationErrorResponse,
-        },
-      },
-    },
-    async (request) => inboundRoute(db, request.params.phone_id),
   );
 };

@@ -1,0 +1,28 @@
+import type { WebhookEvent } from '../../contract/webhooks.js';
+import type { Db } from '../../store/database.js';
+import { insertWebhook, type WebhookRow } from '../../store/webhooks-repo.js';
+import { nowMicros } from '../../kernel/time.js';
+import { newId } from '../../kernel/uuid.js';
+import { newSigningSecret } from './signature.js';
+import { assertDeliverable, type WebhookTargets } from './targets.js';
+import { toWebhookView, type CreatedWebhookView } from './view.js';
+
+/** Registers a URL the policy accepts, with a new signing secret (shown in this answer only). */
+export async function createWebhook(
+  db: Db,
+  projectId: string,
+  request: { url: string; subscribed_events: WebhookEvent[] },
+  targets: WebhookTargets,
+): Promise<CreatedWebhookView> {
+  await assertDeliverable(request.url, targets);
+  const row: WebhookRow = {
+    id: newId(),
+    project_id: projectId,
+    url: request.url,
+    subscribed_events: JSON.stringify([...new Set(request.subscribed_events)]),
+    secret: newSigningSecret(),
+    created_date: nowMicros(),
+  };
+  await insertWebhook(db, row);
+  return { ...toWebhookView(row), secret: row.secret };
+}
