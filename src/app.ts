@@ -1,44 +1,21 @@
 import { createServer, type RequestListener, type Server, type ServerOptions } from 'node:http';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { registerErrorHandler, sendApiError } from './http/error-handler.js';
-import { ApiError } from './kernel/errors.js';
-import { registerNotFound } from './http/not-found.js';
-import { registerOpenApi } from './http/openapi.js';
-import { callRoutes } from './http/routes/calls/index.js';
-import { healthRoutes } from './http/routes/operations/index.js';
-import { internalRoutes } from './http/routes/internal/index.js';
-import { recordingRoutes } from './http/routes/recordings/index.js';
-import { apiKeyRoutes } from './http/routes/api-keys/index.js';
-import { webhookRoutes } from './http/routes/webhooks/index.js';
-import { webhookSchemas } from './contract/webhooks.js';
-import { agentSchemas } from './contract/agents.js';
-import { phoneSchemas } from './contract/phones.js';
-import { agentRoutes } from './http/routes/agents/index.js';
-import { phoneRoutes } from './http/routes/phones/index.js';
+import { errors } from './kernel/errors.js';
+import { sendApiError } from './http/error-handler.js';
+import { registerConventions } from './http/conventions.js';
+import { apiRoutes } from './http/routes/index.js';
 import { DeliveryWorker, type DeliveryOptions } from './domain/webhooks/delivery-worker.js';
 import { Maintenance } from './domain/dialing/maintenance.js';
 import { systemResolver, type Resolver, type UrlPolicy } from './domain/webhooks/url-policy.js';
-import { callSchemas } from './contract/calls.js';
-import { errorSchemas } from './contract/errors.js';
-import { messageSchemas } from './contract/messages.js';
-import { recordingSchemas } from './contract/recordings.js';
-import { apiKeySchemas } from './contract/api-keys.js';
-import { createValidatorCompiler } from './http/validation.js';
-import { serializerFor } from './kernel/json-serializer.js';
 import { CredentialCache } from './domain/api-keys/credential-cache.js';
 import { RecordingLinks } from './domain/recordings/links.js';
 import type { BlobStore } from './store/blobs/blob-store.js';
 import type { RouteDeps } from './http/route-deps.js';
 import type { Db } from './store/database.js';
-import { VERSION } from './kernel/version.js';
 import { nowMicros, type Micros } from './kernel/time.js';
 import type { HttpLimits } from './config.js';
 import { clientErrorHandler, refuseConnect } from './http/client-errors.js';
-import { loggableUrl } from './http/loggable-url.js';
-import { registerCors } from './http/cors.js';
-import { registerDraining } from './http/draining.js';
-import { registerJsonParser } from './http/json-body.js';
 import { responseHeaders, securityHeaders } from './http/response-headers.js';
 import { callFastPath, type FastPath } from './http/call-fast-path.js';
 import { requestIdOf } from './http/request-id.js';
@@ -106,58 +83,36 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // A URL whose percent-encoding does not decode never reaches routing or the error handler.
     frameworkErrors: (_error, request, reply) => {
       setResponseHeaders(request, reply);
-      return sendApiError(reply, new ApiError(400, 'BAD_REQUEST', 'Malformed percent-encoding in the URL'));
+      return sendApiError(reply, errors.badRequest(400, 'Malformed percent-encoding in the URL'));
     },
     trustProxy: deps.trustProxy ?? false,
     // Long enough for any id a client may send, so a bad one is a 422 and not a 404.
     routerOptions: { maxParamLength: 4096 },
     requestIdHeader: false,
-    // One access-log line per request, written by the onResponse hook below (Fastify writes two).
+    // One access-log line per request, written by the onResponse hook (Fastify writes two).
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestIdOf,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.server.on('connect', refuseConnect);
+  const closing = await registerConventions(app, { setResponseHeaders, corsOrigins: deps.corsOrigins ?? new Set() });
+  const routeDeps = await routeDepsOf(deps);
+  if (deps.fastPath ?? true) {
+    fastPath = callFastPath(routeDeps, {
+      log: app.log,
+      headers: securityHeaders({ hsts: deps.hsts ?? false }),
+      closing,
+      behindProxy: (deps.trustProxy ?? false) !== false,
+    });
+  }
+  runWorkers(app, deps, routeDeps);
+  await app.register(apiRoutes, routeDeps);
+  return app;
+}
 
-  const shared = [
-    ...errorSchemas,
-    ...callSchemas,
-    ...messageSchemas,
-    ...recordingSchemas,
-    ...apiKeySchemas,
-    ...webhookSchemas,
-    ...agentSchemas,
-    ...phoneSchemas,
-  ];
-  for (const schema of shared) app.addSchema(schema);
-  app.setValidatorCompiler(createValidatorCompiler(shared));
-  // The response schemas serialize the bodies (json-serializer.ts keeps the contract's key order).
-  app.setSerializerCompiler(({ schema }) => serializerFor(schema as object, shared));
-
-  app.addHook('onResponse', (request, reply, done) => {
-    request.log.info(
-      {
-        method: request.method,
-        url: loggableUrl(request.url),
-        statusCode: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request',
-    );
-    done();
-  });
-  app.addHook('onRequest', (request, reply, done) => {
-    setResponseHeaders(request, reply);
-    done();
-  });
-  const closing = registerDraining(app);
-  registerErrorHandler(app);
-  registerNotFound(app);
-  registerCors(app, deps.corsOrigins ?? new Set());
-  registerJsonParser(app);
-  await registerOpenApi(app, VERSION);
-
-  const routeDeps: RouteDeps = {
+/** What the routes are given: the domain's context and what this app keeps for them. */
+async function routeDepsOf(deps: AppDeps): Promise<RouteDeps> {
+  return {
     db: deps.db,
     blobs: deps.recordings.blobs,
     clock: deps.clock ?? nowMicros,
@@ -177,49 +132,41 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     dialing: { ...DEFAULT_DIALING, ...deps.dialing },
     dialSignal: new DialSignal(),
   };
-  if (deps.fastPath ?? true) {
-    fastPath = callFastPath(routeDeps, {
-      log: app.log,
-      headers: securityHeaders({ hsts: deps.hsts ?? false }),
-      closing,
-      behindProxy: (deps.trustProxy ?? false) !== false,
-    });
-  }
+}
+
+/**
+ * The app's background work, started when it is ready and stopped when it closes: webhook
+ * delivery (when asked for), the purge of finished dial jobs and expired Idempotency-Keys, and
+ * the end of open event streams, which would otherwise keep close() waiting forever.
+ */
+function runWorkers(app: FastifyInstance, deps: AppDeps, routeDeps: RouteDeps): void {
   const delivery = deps.webhooks?.delivery;
+  const workers: { start(): void; stop(): Promise<void> | void }[] = [];
   if (delivery !== undefined) {
-    const worker = new DeliveryWorker(deps.db, {
-      ...delivery,
-      ...routeDeps.webhookTargets,
-      onError: (error, context) => app.log.warn({ err: error }, context),
-    });
-    app.addHook('onReady', (done) => {
-      worker.start();
-      done();
-    });
-    app.addHook('onClose', () => worker.stop());
+    workers.push(
+      new DeliveryWorker(deps.db, {
+        ...delivery,
+        ...routeDeps.webhookTargets,
+        onError: (error, context) => app.log.warn({ err: error }, context),
+      }),
+    );
   }
-  const maintenance = new Maintenance(deps.db, deps.maintenanceIntervalMs ?? 60_000, (error) =>
-    app.log.warn({ err: error }, 'purge of expired dial jobs and Idempotency-Keys'),
+  workers.push(
+    new Maintenance(deps.db, deps.maintenanceIntervalMs ?? 60_000, (error) =>
+      app.log.warn({ err: error }, 'purge of expired dial jobs and Idempotency-Keys'),
+    ),
   );
   app.addHook('onReady', (done) => {
-    maintenance.start();
+    for (const worker of workers) worker.start();
     done();
   });
-  app.addHook('onClose', () => maintenance.stop());
-  // Open event streams would keep their connections (and close()) waiting forever.
+  app.addHook('onClose', async () => {
+    for (const worker of workers) await worker.stop();
+  });
   app.addHook('preClose', (done) => {
     for (const end of routeDeps.streams) end();
     done();
   });
-  await app.register(callRoutes, routeDeps);
-  await app.register(recordingRoutes, routeDeps);
-  await app.register(apiKeyRoutes, routeDeps);
-  await app.register(webhookRoutes, routeDeps);
-  await app.register(agentRoutes, routeDeps);
-  await app.register(phoneRoutes, routeDeps);
-  await app.register(internalRoutes, routeDeps);
-  await app.register(healthRoutes, routeDeps);
-  return app;
 }
 
 /**

@@ -1,34 +1,21 @@
-import type { Config } from '../config.js';
 import { createRuntimeToken } from '../domain/api-keys/credentials.js';
 import { issueApiKey } from '../domain/api-keys/issue-api-key.js';
 import { operator, operatorIn } from '../domain/api-keys/principal.js';
 import { revokeApiKey } from '../domain/api-keys/revoke-api-key.js';
 import { ApiError } from '../kernel/errors.js';
-import type { Permission } from '../contract/api-keys.js';
-import { isPermission } from '../domain/api-keys/permissions.js';
 import { bootstrapEmptyStore, createProject } from '../domain/projects/projects.js';
-import { formatInstant, parseInstant } from '../kernel/time.js';
+import { formatInstant } from '../kernel/time.js';
 import { canonicalUuid } from '../kernel/uuid.js';
 import { DirectoryBlobStore } from '../store/blobs/directory-store.js';
 import { fillDemo } from '../demo/fill-demo.js';
 import { serveUntilSignal } from '../server.js';
-import type { Store } from '../store/database.js';
-import { openStore } from '../store/open-store.js';
 import { UsageError } from './usage-error.js';
+import { print, withStore, type Command } from './context.js';
+import { decimal, dialSettingsChanges, parseExpiry, parsePermissions, requiredUuid, wholeNumber } from './arguments.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { firstProject, findProject, updateDialSettings } from '../store/projects-repo.js';
 import { dialSettingsOf } from '../domain/dialing/settings.js';
 import { Simulator } from '../simulator/simulator.js';
-
-export interface CommandContext {
-  args: string[];
-  options: Record<string, string | boolean | undefined>;
-  config: Config;
-  io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream };
-  json: boolean;
-}
-
-type Command = (context: CommandContext) => Promise<number>;
 
 export const commands: Record<string, Command> = {
   serve: async ({ config }) => {
@@ -222,87 +209,3 @@ export const commands: Record<string, Command> = {
       );
     }),
 };
-
-async function withStore(
-  ctx: CommandContext,
-  migrate: boolean,
-  run: (store: Store) => Promise<number>,
-): Promise<number> {
-  const store = openStore(ctx.config.databaseUrl, { poolSize: 2 });
-  try {
-    if (migrate && ctx.config.autoMigrate) await migrateToLatest(store.db);
-    return await run(store);
-  } finally {
-    await store.close();
-  }
-}
-
-function print(ctx: CommandContext, value: object, text: () => string): number {
-  ctx.io.out.write(ctx.json ? `${JSON.stringify(value)}\n` : `${text()}\n`);
-  return 0;
-}
-
-function requiredUuid(ctx: CommandContext, option: string): string {
-  const raw = ctx.options[option];
-  if (typeof raw !== 'string') throw new UsageError(`--${option} ID is required`);
-  const id = canonicalUuid(raw);
-  if (id === undefined) throw new UsageError(`--${option} must be a UUID, not "${raw}"`);
-  return id;
-}
-
-function parsePermissions(raw: unknown): Permission[] | null {
-  if (typeof raw !== 'string') return null;
-  const names = raw
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean);
-  const unknown = names.filter((p) => !isPermission(p));
-  if (unknown.length > 0) throw new UsageError(`unknown permission(s): ${unknown.join(', ')}`);
-  return names as Permission[];
-}
-
-function parseExpiry(raw: unknown): number | null {
-  if (typeof raw !== 'string') return null;
-  const at = parseInstant(raw);
-  if (at === undefined) throw new UsageError(`--expires must be an ISO 8601 date-time with an offset, not "${raw}"`);
-  return at;
-}
-
-function decimal(raw: unknown, name: string, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (typeof raw !== 'string' || !/^\d+(\.\d+)?$/.test(raw) || value < min || value > max) {
-    throw new UsageError(`--${name} must be a number from ${min} to ${max}`);
-  }
-  return value;
-}
-
-/** The options of `projects configure`; "default" returns a setting to the server's default. */
-function dialSettingsChanges(options: CommandContext['options']) {
-  const changes: { max_concurrent_calls?: number | null; allowed_country_codes?: string | null } = {};
-  const cap = options['max-concurrent-calls'];
-  if (cap !== undefined) {
-    changes.max_concurrent_calls = cap === 'default' ? null : wholeNumber(cap, 'max-concurrent-calls', 0, 1, 100_000);
-  }
-  const codes = options['allowed-country-codes'];
-  if (typeof codes === 'string') {
-    const list = codes
-      .split(',')
-      .map((c) => c.trim().replace(/^\+/, ''))
-      .filter(Boolean);
-    if (codes !== 'default' && list.some((c) => !/^[1-9]\d{0,2}$/.test(c))) {
-      throw new UsageError('--allowed-country-codes must list calling codes such as 351,33 (or "default")');
-    }
-    changes.allowed_country_codes = codes === 'default' ? null : JSON.stringify([...new Set(['34', ...list])]);
-  }
-  return changes;
-}
-
-function wholeNumber(raw: unknown, name: string, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || value < min || value > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
-  }
-  return value;
-}

@@ -1,7 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { useSecretPepper } from '../domain/api-keys/secrets.js';
-import { commands, type CommandContext } from './commands.js';
+import { commands } from './commands.js';
+import type { CommandContext } from './context.js';
 import { UsageError } from './usage-error.js';
 
 /**

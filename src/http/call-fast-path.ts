@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { cachedApiKey } from '../domain/api-keys/credentials.js';
 import { allows } from '../domain/api-keys/permissions.js';
 import { getCallView, getCallViewNow, type RecordingUrlOf } from '../domain/calls/get-call.js';
-import { ApiError, errors } from '../kernel/errors.js';
+import { ApiError } from '../kernel/errors.js';
 import { accessLog } from './access-log.js';
 import { bearerToken } from './auth.js';
 import { errorBody } from './error-handler.js';
@@ -11,6 +11,7 @@ import { recordingUrlsAt } from './recording-urls.js';
 import { requestIdOf } from './request-id.js';
 import type { RouteDeps } from './route-deps.js';
 import { JSON_CONTENT_TYPE } from './serialize.js';
+import { callErrors } from '../domain/calls/errors.js';
 
 /** Answers a request, or hands it, untouched, to `fastify` (Fastify's request handler). */
 export type FastPath = (request: IncomingMessage, response: ServerResponse, fastify: RequestListener) => void;
@@ -126,7 +127,7 @@ export function callFastPath(
       return;
     }
     try {
-      if (!answer(request, response, started, keyId, view ?? errors.callNotFound(callId))) fastify(request, response);
+      if (!answer(request, response, started, keyId, view ?? callErrors.notFound(callId))) fastify(request, response);
     } catch (error) {
       unexpected(response)(error);
     }

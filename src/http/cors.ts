@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../kernel/errors.js';
+import { errors } from '../kernel/errors.js';
 import { sendApiError } from './error-handler.js';
 
 const ALLOW_METHODS = 'GET, POST, PATCH, DELETE';
@@ -36,10 +36,7 @@ export function registerCors(app: FastifyInstance, allowedOrigins: ReadonlySet<s
       return reply.callNotFound();
     }
     if (!allowed(origin)) {
-      return sendApiError(
-        reply,
-        new ApiError(403, 'CORS_ORIGIN_NOT_ALLOWED', `Origin ${String(origin ?? 'null')} is not allowed`),
-      );
+      return sendApiError(reply, errors.corsOriginNotAllowed(String(origin ?? 'null')));
     }
     return reply
       .code(204)

@@ -78,7 +78,7 @@ function fromFastifyError(error: FastifyError): ApiError | ValidationIssue[] | u
   }
   if (error instanceof SyntaxError || error.name === 'SyntaxError') return jsonInvalid(error.message);
   const status = error.statusCode ?? 500;
-  if (status >= 400 && status < 500) return new ApiError(status, 'BAD_REQUEST', clientErrorMessage(status));
+  if (status >= 400 && status < 500) return errors.badRequest(status, clientErrorMessage(status));
   return undefined;
 }
 

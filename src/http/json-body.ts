@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../kernel/errors.js';
+import { errors } from '../kernel/errors.js';
 
 export interface JsonLimits {
   /** Deepest nesting of objects and arrays. */
@@ -25,7 +25,7 @@ export function registerJsonParser(app: FastifyInstance, limits: JsonLimits = DE
     parse(request, body as string, (error: Error | null, value?: unknown) => {
       if (error) return done(error, undefined);
       const problem = shapeProblem(value, limits);
-      if (problem !== undefined) return done(new ApiError(400, 'BODY_TOO_COMPLEX', problem), undefined);
+      if (problem !== undefined) return done(errors.bodyTooComplex(problem), undefined);
       done(null, value);
     });
   });

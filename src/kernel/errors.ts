@@ -31,16 +31,15 @@ export const errors = {
     }),
   missingPermissions: (action: string) =>
     new ApiError(403, 'MISSING_PERMISSIONS', `Missing required permissions to ${action}`),
-  callNotFound: (callId: string) => new ApiError(404, 'CALL_NOT_FOUND', `Call ${callId} not found`),
   badParameter: (message: string) => new ApiError(400, 'BAD_PARAMETER', message),
+  /** A request Node or Fastify could not take as HTTP (the status says how), or a malformed URL. */
+  badRequest: (status: number, message: string) => new ApiError(status, 'BAD_REQUEST', message),
+  bodyTooComplex: (problem: string) => new ApiError(400, 'BODY_TOO_COMPLEX', problem),
+  corsOriginNotAllowed: (origin: string) =>
+    new ApiError(403, 'CORS_ORIGIN_NOT_ALLOWED', `Origin ${origin} is not allowed`),
+  invalidPagination: (message: string) => new ApiError(422, 'INVALID_PAGINATION_PARAMETERS', message),
   routeNotFound: () => new ApiError(404, 'NOT_FOUND', 'Not Found'),
   methodNotAllowed: (allow: string) => new ApiError(405, 'METHOD_NOT_ALLOWED', 'Method Not Allowed', { allow }),
-  eventConflict: (eventId: string, index: number) =>
-    new ApiError(
-      409,
-      'EVENT_ID_CONFLICT',
-      `Event ${eventId} (events[${index}]) was already recorded with different content`,
-    ),
   payloadTooLarge: () => new ApiError(413, 'PAYLOAD_TOO_LARGE', 'Request body is too large'),
   unsupportedMediaType: (type: string) =>
     new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Unsupported media type: ${type}`),

@@ -1,4 +1,4 @@
-import { ApiError } from './errors.js';
+import { errors } from './errors.js';
 
 /**
  * Diga's pagination, shared by every list endpoint: a page is either reached by cursor
@@ -31,7 +31,7 @@ export type PagePosition =
   | { kind: 'offset'; offset: number }
   | { kind: 'start' };
 
-const invalidPagination = (message: string) => new ApiError(422, 'INVALID_PAGINATION_PARAMETERS', message);
+const invalidPagination = errors.invalidPagination;
 
 /**
  * Rejects combinations that have no meaning, before any lookup. The cursor id and the page

@@ -1,7 +1,7 @@
-import { errors } from '../../kernel/errors.js';
 import type { Db } from '../../store/database.js';
 import { findCallView, findCallViewNow } from '../../store/calls-repo.js';
 import { servedView } from './call-views.js';
+import { callErrors } from './errors.js';
 
 /** A signed URL for a recording this service stores. */
 export type RecordingUrlOf = (callId: string) => string;
@@ -18,7 +18,7 @@ export async function getCallView(
   recordingUrlOf: RecordingUrlOf,
 ): Promise<string> {
   const stored = (await findCallView(db, projectId, callId))[0];
-  if (stored === undefined) throw errors.callNotFound(callId);
+  if (stored === undefined) throw callErrors.notFound(callId);
   return servedView(stored, recordingUrlOf);
 }
 

@@ -1,4 +1,4 @@
-import { errors, RequestValidationError, type ValidationIssue } from '../../kernel/errors.js';
+import { RequestValidationError, type ValidationIssue } from '../../kernel/errors.js';
 import type { Db } from '../../store/database.js';
 import { existingProjectIds } from '../../store/projects-repo.js';
 import {
@@ -23,6 +23,7 @@ import { renderCallView } from '../../contract/call-response.js';
 import { canonicalEvent, eventFromPayload, eventPayload, sameEventContent, type CallEvent } from './events.js';
 import { renderContactCalls } from './call-views.js';
 import { foldCallEvents, statusRank, type CallState } from './fold.js';
+import { callErrors } from './errors.js';
 
 export type EventOutcome = 'accepted' | 'duplicate' | 'discarded';
 
@@ -65,7 +66,7 @@ export async function recordEvents(trx: Db, events: CallEvent[]): Promise<Ingest
     const key = eventKey(event.callId, event.eventId);
     const earlier = stored.get(key) ?? seenInBatch.get(key);
     if (earlier !== undefined) {
-      if (!sameEventContent(earlier, payload)) throw errors.eventConflict(event.eventId, index);
+      if (!sameEventContent(earlier, payload)) throw callErrors.eventConflict(event.eventId, index);
       return 'duplicate';
     }
     seenInBatch.set(key, payload);

@@ -8,10 +8,10 @@ import {
 } from '../../store/calls-repo.js';
 import { filteredListing } from '../../store/keyset.js';
 import { assertValidPageRequest, pageJson, type PageRequest } from '../../kernel/pagination.js';
-import { ApiError } from '../../kernel/errors.js';
 import { paginate } from '../paginate.js';
 import { servedView } from './call-views.js';
 import type { RecordingUrlOf } from './get-call.js';
+import { callErrors } from './errors.js';
 
 export type { CallFilters };
 
@@ -34,11 +34,7 @@ export async function listCalls(
   // An invalid combination of pagination parameters is reported before a bad date range.
   assertValidPageRequest(request);
   if (filters.createdFrom !== undefined && filters.createdTo !== undefined && filters.createdFrom > filters.createdTo) {
-    throw new ApiError(
-      400,
-      'NOT_VALID_FIELD',
-      'Invalid field value in query parameters: start_created_date is after end_created_date',
-    );
+    throw callErrors.dateRangeReversed();
   }
   const page = await paginate(
     request,

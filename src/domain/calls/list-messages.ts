@@ -1,4 +1,3 @@
-import { ApiError, errors } from '../../kernel/errors.js';
 import type { Db } from '../../store/database.js';
 import { findCallCreatedDate } from '../../store/calls-repo.js';
 import { filteredListing } from '../../store/keyset.js';
@@ -8,6 +7,7 @@ import { assertValidPageRequest, type Page, type PageRequest } from '../../kerne
 import { paginate } from '../paginate.js';
 import { formatInstant } from '../../kernel/time.js';
 import type { StoredToolCall } from '../../contract/events.js';
+import { callErrors } from './errors.js';
 
 /** Diga's MessageResponse. */
 export interface MessageView {
@@ -31,7 +31,7 @@ export async function listMessages(
 ): Promise<Page<MessageView>> {
   // An invalid combination of pagination parameters is reported before an unknown call.
   assertValidPageRequest(request);
-  if ((await findCallCreatedDate(db, projectId, callId)) === undefined) throw errors.callNotFound(callId);
+  if ((await findCallCreatedDate(db, projectId, callId)) === undefined) throw callErrors.notFound(callId);
 
   const page = await paginate(
     request,
@@ -43,7 +43,7 @@ export async function listMessages(
     },
     toMessageView,
   );
-  if (page.data.length === 0 && hasNoMessages(page, request)) throw noMessages(callId);
+  if (page.data.length === 0 && hasNoMessages(page, request)) throw callErrors.noMessages(callId);
   return page;
 }
 
@@ -55,9 +55,6 @@ function hasNoMessages(page: Page<MessageView>, request: PageRequest): boolean {
   if (page.total_pages !== null) return page.total_pages === 0;
   return request.after === undefined && request.before === undefined;
 }
-
-const noMessages = (callId: string) =>
-  new ApiError(404, 'NO_MESSAGES_FOR_CALL', `No messages found for call ${callId}`);
 
 function toMessageView(
   row: Pick<CallMessagesTable, 'id' | 'role' | 'content' | 'tool_call' | 'created_date'>,

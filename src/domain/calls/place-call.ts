@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ApiError, RequestValidationError } from '../../kernel/errors.js';
+import { RequestValidationError } from '../../kernel/errors.js';
 import { findVersion, type AgentVersionRow } from '../../store/agents-repo.js';
 import type { Db } from '../../store/database.js';
 import { insertDialJob } from '../../store/dial-jobs-repo.js';
@@ -16,6 +16,7 @@ import { nowMicros } from '../../kernel/time.js';
 import { canonicalUuid, newId } from '../../kernel/uuid.js';
 import { stableStringify, type CallEvent } from './events.js';
 import { recordEvents } from './ingest.js';
+import { callErrors } from './errors.js';
 
 /** CallRequest of Diga's reference. */
 export interface CallRequest {
@@ -127,16 +128,16 @@ async function resolveCall(
   const to = request.to_number.trim();
   const destination = checkDestination(to, settings?.allowedCountryCodes ?? dialing.allowedCountryCodes);
   if (destination === 'not_e164') {
-    throw new ApiError(400, 'INVALID_PHONE_NUMBER', `Phone number ${request.to_number} is not a valid E.164 number`);
+    throw callErrors.notE164(request.to_number);
   }
   if (destination === 'country_not_allowed') {
-    throw new ApiError(400, 'NON_SPANISH_PHONE_NUMBER', `Phone number ${to} is not a Spanish phone number`);
+    throw callErrors.countryNotAllowed(to);
   }
 
   const phone = await findFromPhone(trx, projectId, request.from_number);
   const sip = JSON.parse(phone.sip_config ?? '{}') as Partial<SipConfig>;
   if (!sip.termination_uri) {
-    throw new ApiError(412, 'SIP_CONFIG_NOT_SET', 'SIP configuration not set for this project');
+    throw callErrors.sipConfigNotSet();
   }
   const version = await agentVersionFor(trx, projectId, phone, request.agent_version_id ?? null);
   const agent = JSON.parse(version.config) as AgentConfig;
@@ -183,22 +184,14 @@ async function agentVersionFor(
     const version = await findVersion(trx, projectId, id);
     if (version === undefined) throw agentErrors.versionNotFound(id);
     if (version.is_draft === 1) {
-      throw new ApiError(
-        412,
-        'AGENT_VERSION_NOT_LAUNCHED',
-        `Agent version ${id} is a draft: launch it as a version before it takes calls`,
-      );
+      throw callErrors.versionNotLaunched(id);
     }
     return version;
   }
   const bound =
     phone.outbound_version_id === null ? undefined : await findVersion(trx, projectId, phone.outbound_version_id);
   if (bound === undefined) {
-    throw new ApiError(
-      412,
-      'NO_OUTBOUND_AGENT',
-      `Phone number ${phone.number} has no outbound agent: publish an agent version on it or give agent_version_id`,
-    );
+    throw callErrors.noOutboundAgent(phone.number);
   }
   return bound;
 }

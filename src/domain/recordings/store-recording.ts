@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { BlobTooLargeError, type BlobStore } from '../../store/blobs/blob-store.js';
-import { errors } from '../../kernel/errors.js';
 import type { Db } from '../../store/database.js';
 import { findCallProject } from '../../store/calls-repo.js';
 import { lockCalls } from '../../store/locks.js';
 import { upsertRecording, type RecordingRow } from '../../store/recordings-repo.js';
 import { nowMicros } from '../../kernel/time.js';
 import { recordingErrors } from './errors.js';
+import { callErrors } from '../calls/errors.js';
 
 /** The audio types a recording may have, with the file extension used in downloads. */
 export const AUDIO_TYPES: Record<string, string> = {
@@ -35,7 +35,7 @@ export async function storeRecording(
   const { callId, contentType } = upload;
   const extension = AUDIO_TYPES[contentType];
   if (extension === undefined) throw recordingErrors.notAudio(contentType);
-  if ((await findCallProject(db, callId)) === undefined) throw errors.callNotFound(callId);
+  if ((await findCallProject(db, callId)) === undefined) throw callErrors.notFound(callId);
 
   const key = `${callId.slice(0, 2)}/${callId}-${randomUUID()}.${extension}`;
   let size: number;
@@ -57,7 +57,7 @@ export async function storeRecording(
       await lockCalls(trx, [callId]);
       // Deleted meanwhile (bulk delete takes the same lock): keep nothing.
       const projectId = await findCallProject(trx, callId);
-      if (projectId === undefined) throw errors.callNotFound(callId);
+      if (projectId === undefined) throw callErrors.notFound(callId);
       const recording = {
         call_id: callId,
         project_id: projectId,
