@@ -1,11 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import { canonicalUuid } from '../../../kernel/uuid.js';
 import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
 import { AgentModeSchema, AgentResponseSchema } from '../../../contract/agents.js';
 import { paginationQuery } from '../../../contract/pagination.js';
 
 export const agentCommon = { tags: ['Agents'], security: [{ CustomHTTPBearer: [] }] };
-export const uuid = (value: string) => canonicalUuid(value) as string;
 
 /** The body of the operations that answer one agent (as one of its versions). */
 export const agentResponse = Type.Ref(AgentResponseSchema, { description: 'Successful Response' });

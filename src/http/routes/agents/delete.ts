@@ -5,7 +5,7 @@ import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { errorResponse } from '../../../contract/errors.js';
 import { AgentIdParamsSchema } from '../../../contract/agents.js';
-import { agentCommon, agentErrorResponses, uuid } from './common.js';
+import { agentCommon, agentErrorResponses } from './common.js';
 
 /** DELETE /v1/agent/{agent_id}. */
 export const deleteAgentRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
@@ -27,7 +27,7 @@ export const deleteAgentRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app
       },
     },
     async (request, reply) => {
-      await removeAgent(deps.db, principalOf(request).projectId, uuid(request.params.agent_id));
+      await removeAgent(deps.db, principalOf(request).projectId, request.params.agent_id);
       return reply.code(204).send(null);
     },
   );

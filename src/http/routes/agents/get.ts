@@ -4,7 +4,7 @@ import { getAgent } from '../../../domain/agents/get-agent.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { AgentIdParamsSchema } from '../../../contract/agents.js';
-import { agentCommon, agentErrorResponses, agentResponse, uuid } from './common.js';
+import { agentCommon, agentErrorResponses, agentResponse } from './common.js';
 
 /** GET /v1/agent/{agent_id}. */
 export const getAgentRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
@@ -27,8 +27,8 @@ export const getAgentRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
       },
     },
     async (request) =>
-      getAgent(deps.db, principalOf(request).projectId, uuid(request.params.agent_id), {
-        versionId: request.query.version_id === undefined ? undefined : uuid(request.query.version_id),
+      getAgent(deps.db, principalOf(request).projectId, request.params.agent_id, {
+        versionId: request.query.version_id,
         isPublished: request.query.is_published,
       }),
   );

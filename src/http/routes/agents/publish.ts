@@ -8,7 +8,7 @@ import {
   PublishAgentRequestSchema,
   PublishAgentResponseSchema,
 } from '../../../contract/agents.js';
-import { agentCommon, agentErrorResponses, uuid } from './common.js';
+import { agentCommon, agentErrorResponses } from './common.js';
 
 /** PATCH /v1/agent/{agent_id}/published_version. */
 export const publishAgentVersionRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
@@ -32,11 +32,10 @@ export const publishAgentVersionRoute: FastifyPluginAsyncTypebox<RouteDeps> = as
     },
     async (request) => {
       const b = request.body;
-      const id = (value: string | null | undefined) => (value === undefined || value === null ? value : uuid(value));
-      return publishVersion(deps.db, principalOf(request).projectId, uuid(request.params.agent_id), {
-        version_id: id(b.version_id),
-        outbound_phone_number_id: id(b.outbound_phone_number_id),
-        inbound_phone_number_id: id(b.inbound_phone_number_id),
+      return publishVersion(deps.db, principalOf(request).projectId, request.params.agent_id, {
+        version_id: b.version_id,
+        outbound_phone_number_id: b.outbound_phone_number_id,
+        inbound_phone_number_id: b.inbound_phone_number_id,
       });
     },
   );

@@ -3,7 +3,7 @@ import { updateAgentDraft } from '../../../domain/agents/update-agent-draft.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { AgentIdParamsSchema, AgentUpdateRequestSchema } from '../../../contract/agents.js';
-import { agentCommon, agentErrorResponses, agentResponse, uuid } from './common.js';
+import { agentCommon, agentErrorResponses, agentResponse } from './common.js';
 
 /** PATCH /v1/agent/{agent_id}: changes the draft. */
 export const updateAgentRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
@@ -21,7 +21,6 @@ export const updateAgentRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app
         response: { 200: agentResponse, ...agentErrorResponses },
       },
     },
-    async (request) =>
-      updateAgentDraft(deps.db, principalOf(request).projectId, uuid(request.params.agent_id), request.body),
+    async (request) => updateAgentDraft(deps.db, principalOf(request).projectId, request.params.agent_id, request.body),
   );
 };

@@ -4,7 +4,7 @@ import { removeVersion } from '../../../domain/agents/remove-version.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { errorResponse } from '../../../contract/errors.js';
-import { agentCommon, agentErrorResponses, uuid } from './common.js';
+import { agentCommon, agentErrorResponses } from './common.js';
 
 /** DELETE /v1/agent/{agent_id}/version/{version_id}. */
 export const deleteAgentVersionRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
@@ -31,7 +31,7 @@ export const deleteAgentVersionRoute: FastifyPluginAsyncTypebox<RouteDeps> = asy
     },
     async (request, reply) => {
       const p = request.params;
-      await removeVersion(deps.db, principalOf(request).projectId, uuid(p.agent_id), uuid(p.version_id));
+      await removeVersion(deps.db, principalOf(request).projectId, p.agent_id, p.version_id);
       return reply.code(204).send(null);
     },
   );

@@ -3,7 +3,7 @@ import { launchVersion } from '../../../domain/agents/launch-version.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { AgentIdParamsSchema, LaunchVersionRequestSchema } from '../../../contract/agents.js';
-import { agentCommon, agentErrorResponses, agentResponse, uuid } from './common.js';
+import { agentCommon, agentErrorResponses, agentResponse } from './common.js';
 
 /** POST /v1/agent/{agent_id}/version: a numbered version frozen from the draft. */
 export const launchAgentVersionRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
@@ -26,7 +26,7 @@ export const launchAgentVersionRoute: FastifyPluginAsyncTypebox<RouteDeps> = asy
       const version = await launchVersion(
         deps.db,
         principalOf(request).projectId,
-        uuid(request.params.agent_id),
+        request.params.agent_id,
         request.body.version_name ?? null,
       );
       return reply.code(201).send(version);

@@ -5,7 +5,7 @@ import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { pageRequestOf } from '../../../contract/pagination.js';
 import { AgentIdParamsSchema, PaginatedAgentsSchema } from '../../../contract/agents.js';
-import { agentCommon, agentErrorResponses, agentListQuery, uuid } from './common.js';
+import { agentCommon, agentErrorResponses, agentListQuery } from './common.js';
 
 /** GET /v1/agent/{agent_id}/version. */
 export const listAgentVersionsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
@@ -29,7 +29,7 @@ export const listAgentVersionsRoute: FastifyPluginAsyncTypebox<RouteDeps> = asyn
     },
     async (request) => {
       const q = request.query;
-      return listVersions(deps.db, principalOf(request).projectId, uuid(request.params.agent_id), pageRequestOf(q), {
+      return listVersions(deps.db, principalOf(request).projectId, request.params.agent_id, pageRequestOf(q), {
         mode: q.mode,
         isPublished: q.is_published,
       });

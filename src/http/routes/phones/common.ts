@@ -1,10 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { canonicalUuid } from '../../../kernel/uuid.js';
 import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
 import { PhoneRegisterResponseSchema } from '../../../contract/phones.js';
 
 export const phoneCommon = { tags: ['Phones'], security: [{ CustomHTTPBearer: [] }] };
-export const uuid = (value: string) => canonicalUuid(value) as string;
 
 /** The body of the operations that answer one phone. */
 export const phoneResponse = Type.Ref(PhoneRegisterResponseSchema, { description: 'Successful Response' });

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { getPhone } from '../../../domain/phones/get-phone.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { phoneCommon, phoneItemErrors, phoneResponse, uuid } from './common.js';
+import { phoneCommon, phoneItemErrors, phoneResponse } from './common.js';
 
 /** GET /v1/phone/{phone_id}. */
 export const getPhoneRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
@@ -26,6 +26,6 @@ export const getPhoneRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
         response: { 200: phoneResponse, ...phoneItemErrors },
       },
     },
-    async (request) => getPhone(deps.db, principalOf(request).projectId, uuid(request.params.phone_id)),
+    async (request) => getPhone(deps.db, principalOf(request).projectId, request.params.phone_id),
   );
 };

@@ -7,9 +7,8 @@ import type { RouteDeps } from '../../route-deps.js';
 import { errorResponse, listErrorResponses } from '../../../contract/errors.js';
 import { pageRequestOf, paginationQuery } from '../../../contract/pagination.js';
 import { PaginatedPhonesSchema, PhoneRegisterStatusSchema } from '../../../contract/phones.js';
-import { phoneCommon, uuid } from './common.js';
+import { phoneCommon } from './common.js';
 
-const optionalUuid = (value: string | undefined) => (value === undefined ? undefined : uuid(value));
 const optionalInstant = (value: string | undefined) => (value === undefined ? undefined : parseInstant(value));
 
 /** GET /v1/phone/. */
@@ -42,8 +41,8 @@ export const listPhonesRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app,
     async (request) => {
       const q = request.query;
       return listPhones(deps.db, principalOf(request).projectId, pageRequestOf(q), {
-        inboundAgentId: optionalUuid(q.inbound_agent_id),
-        outboundAgentId: optionalUuid(q.outbound_agent_id),
+        inboundAgentId: q.inbound_agent_id,
+        outboundAgentId: q.outbound_agent_id,
         status: q.status,
         startAssignedAt: optionalInstant(q.start_assigned_at),
         endAssignedAt: optionalInstant(q.end_assigned_at),

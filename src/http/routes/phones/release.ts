@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { releasePhone } from '../../../domain/phones/release-phone.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { phoneCommon, phoneItemErrors, uuid } from './common.js';
+import { phoneCommon, phoneItemErrors } from './common.js';
 
 /** DELETE /v1/phone/{id}: releases the number. */
 export const releasePhoneRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
@@ -22,7 +22,7 @@ export const releasePhoneRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (ap
       },
     },
     async (request, reply) => {
-      await releasePhone(deps.db, principalOf(request).projectId, uuid(request.params.id));
+      await releasePhone(deps.db, principalOf(request).projectId, request.params.id);
       return reply.code(204).send(null);
     },
   );

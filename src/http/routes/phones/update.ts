@@ -5,10 +5,7 @@ import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { errorResponse } from '../../../contract/errors.js';
 import { PhoneUpdateRequestSchema } from '../../../contract/phones.js';
-import { phoneCommon, phoneItemErrors, phoneResponse, uuid } from './common.js';
-
-const optionalNullableUuid = (value: string | null | undefined) =>
-  value === undefined || value === null ? value : uuid(value);
+import { phoneCommon, phoneItemErrors, phoneResponse } from './common.js';
 
 /** PATCH /v1/phone/{phone_id}: the nickname and the agent versions bound to the phone. */
 export const updatePhoneRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
@@ -33,10 +30,10 @@ export const updatePhoneRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app
       },
     },
     async (request) =>
-      updatePhoneSettings(deps.db, principalOf(request).projectId, uuid(request.params.phone_id), {
+      updatePhoneSettings(deps.db, principalOf(request).projectId, request.params.phone_id, {
         ...request.body,
-        inbound_version_id: optionalNullableUuid(request.body.inbound_version_id),
-        outbound_version_id: optionalNullableUuid(request.body.outbound_version_id),
+        inbound_version_id: request.body.inbound_version_id,
+        outbound_version_id: request.body.outbound_version_id,
       }),
   );
 };
