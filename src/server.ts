@@ -39,6 +39,8 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
     }
     const created = config.bootstrap ? await bootstrapEmptyStore(store.db) : undefined;
 
+    const blobs = new DirectoryBlobStore(config.recordingsDir);
+    const leftovers = await blobs.removeUnfinishedPuts(config.http.requestTimeoutMs);
     const app = await buildApp({
       db: store.db,
       storeGeneration: store.generation,
@@ -49,7 +51,7 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
       trustProxy: config.trustProxy,
       rateLimits: RateLimits.forStore(config.rateLimits, store),
       recordings: {
-        blobs: new DirectoryBlobStore(config.recordingsDir),
+        blobs,
         maxBytes: config.recordingMaxBytes,
         urlTtlSeconds: config.recordingUrlTtlSeconds,
         publicUrl: config.publicUrl,
@@ -74,6 +76,8 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
     };
     const address = await app.listen({ host: config.host, port: config.port });
     if (created) out.write(firstStartBanner(created, address));
+    if (leftovers > 0)
+      app.log.warn({ removed: leftovers }, 'removed recording uploads an earlier process left unfinished');
     app.log.info({ store: store.description }, 'diga-api ready');
     if (config.secretPepper === undefined && store.dialect === 'postgres') {
       app.log.warn('DIGA_SECRET_PEPPER is not set: credentials are stored as plain SHA-256 digests (docs/SECURITY.md)');

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { BlobNotFoundError, BlobTooLargeError, type BlobStore, type ByteRange } from './blob-store.js';
 
 const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/;
+const INCOMING = '.incoming-';
 
 /**
  * Blobs as files under one directory. A put streams into a temporary file, fsyncs it and
@@ -19,7 +20,7 @@ export class DirectoryBlobStore implements BlobStore {
   async put(key: string, body: Readable, maxBytes: number): Promise<{ size: number }> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
-    const temporary = join(dirname(path), `.incoming-${randomUUID()}`);
+    const temporary = join(dirname(path), `${INCOMING}${randomUUID()}`);
     let size = 0;
     const limit = new Transform({
       transform(chunk: Buffer, _encoding, done) {
@@ -67,6 +68,35 @@ export class DirectoryBlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
+  }
+
+  /**
+   * Removes the temporary files of puts that never finished: a process killed mid-upload leaves
+   * its `.incoming-…` file behind, and nothing else would ever delete it. Only files untouched
+   * for `olderThanMs` go, so that another process's upload in progress over the same directory
+   * (an upload stalls no longer than the server's request timeout) is left alone. Returns how
+   * many were removed.
+   */
+  async removeUnfinishedPuts(olderThanMs: number, now = Date.now()): Promise<number> {
+    let removed = 0;
+    const entries = await readdir(this.root, { recursive: true, withFileTypes: true }).catch(
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return [];
+        throw error;
+      },
+    );
+    for (const entry of entries) {
+      if (!entry.isFile() || !entry.name.startsWith(INCOMING)) continue;
+      const path = join(entry.parentPath, entry.name);
+      const modified = await stat(path).then(
+        (s) => s.mtimeMs,
+        () => undefined,
+      );
+      if (modified === undefined || now - modified < olderThanMs) continue;
+      await rm(path, { force: true });
+      removed++;
+    }
+    return removed;
   }
 
   private pathOf(key: string): string {
