@@ -83,7 +83,7 @@ describe('instants', () => {
 });
 
 describe('the credential cache', () => {
-  const principal = { projectId: 'p', keyId: 'k', permissions: null };
+  const principal = { projectId: 'p', keyId: 'k', permissions: null, expiresAt: null };
 
   test('another process’s commit evicts cached keys within 20 ms, asking the store at most that often', () => {
     let generation = 1;

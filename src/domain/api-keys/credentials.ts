@@ -76,7 +76,7 @@ async function lookUpApiKey(
   }
   const permissions =
     row.restricted === 1 ? new Set((JSON.parse(row.permissions ?? '[]') as string[]).filter(isPermission)) : null;
-  const principal = { projectId: row.project_id, keyId: row.id, permissions };
+  const principal = { projectId: row.project_id, keyId: row.id, permissions, expiresAt: row.expires_at };
   cache?.set(keyHash, principal, row.expires_at, now, since);
   return principal;
 }

@@ -9,6 +9,9 @@ export const apiKeyErrors = {
     errors.missingPermissions(`${action} an API key with permissions beyond its own`),
   /** A restricted key granting another key more than it may do itself. */
   grantBeyondOwnPermissions: () => errors.missingPermissions('give an API key permissions beyond its own'),
+  /** A key that expires making or changing a key that would outlive it. */
+  expiryBeyondOwn: (action: 'create' | 'change') =>
+    errors.missingPermissions(`${action} an API key that expires after the key making the request`),
   /** A 422 as pydantic reports a failed validator on `expiry_date`. */
   expiryNotInFuture: (expiresAt: Micros) =>
     new RequestValidationError([

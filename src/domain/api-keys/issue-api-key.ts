@@ -6,7 +6,7 @@ import { nowMicros, type Micros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';
 import { projectErrors } from '../projects/errors.js';
 import { apiKeyErrors } from './errors.js';
-import { assertFuture, grantOf, withinCaller } from './key-rules.js';
+import { assertFuture, grantOf, withinCaller, withinCallerExpiry } from './key-rules.js';
 import type { Principal, ProjectOperator } from './principal.js';
 import { generateApiKey } from './secrets.js';
 import { toApiKeyView, type CreatedApiKeyView } from './view.js';
@@ -42,6 +42,7 @@ export async function issueApiKey(db: Db, issuer: KeyIssuer, request: ApiKeyRequ
   } else {
     assertFuture(request.expiresAt);
     if (!withinCaller(issuer, permissions)) throw apiKeyErrors.keyBeyondOwnPermissions('create');
+    if (!withinCallerExpiry(issuer, request.expiresAt ?? null)) throw apiKeyErrors.expiryBeyondOwn('create');
     creatorId = issuer.keyId;
   }
   const secret = generateApiKey();

@@ -1,9 +1,12 @@
+import type { Micros } from '../../kernel/time.js';
 import type { Grant } from './permissions.js';
 
-/** Who is calling the public API: one project, and what its key may do there. */
+/** Who is calling the public API: one project, what its key may do there, and until when. */
 export interface Principal extends Grant {
   projectId: string;
   keyId: string;
+  /** When the calling key expires; null: never. No key it makes or changes may outlive it. */
+  expiresAt: Micros | null;
 }
 
 /**

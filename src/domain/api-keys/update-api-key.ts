@@ -4,7 +4,7 @@ import type { CredentialCache } from './credential-cache.js';
 import { apiKeyErrors } from './errors.js';
 import { existingApiKey } from './existing-api-key.js';
 import type { ApiKeyRequest } from './issue-api-key.js';
-import { assertFuture, grantOf, withinCaller } from './key-rules.js';
+import { assertFuture, grantOf, narrowerOrEqual, withinCaller, withinCallerExpiry } from './key-rules.js';
 import type { Principal } from './principal.js';
 import { permissionsOf, toApiKeyView, type ApiKeyView } from './view.js';
 
@@ -31,11 +31,19 @@ export async function updateApiKey(
       ? permissionsOf(row)
       : grantOf(restricted, changes.permissions === undefined ? permissionsOf(row) : changes.permissions);
   if (!withinCaller(caller, permissions)) throw apiKeyErrors.grantBeyondOwnPermissions();
+  const expiresAt = changes.expiresAt === undefined ? row.expires_at : changes.expiresAt;
+  // A key that outlives the caller may still be renamed or narrowed, never extended or widened.
+  if (
+    !withinCallerExpiry(caller, expiresAt) &&
+    (changes.expiresAt !== undefined || !narrowerOrEqual(permissions, permissionsOf(row)))
+  ) {
+    throw apiKeyErrors.expiryBeyondOwn('change');
+  }
   const updated = {
     name: changes.name ?? row.name,
     restricted: permissions === null ? 0 : 1,
     permissions: permissions === null ? null : JSON.stringify(permissions),
-    expires_at: changes.expiresAt === undefined ? row.expires_at : changes.expiresAt,
+    expires_at: expiresAt,
   };
   await updateApiKeyRow(db, id, updated);
   cache.clear();

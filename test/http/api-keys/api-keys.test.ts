@@ -89,6 +89,56 @@ describeEachBackend('API keys: /v1/api_key/', (backend) => {
     assert.equal(unrestricted.json().restricted, false);
   });
 
+  test("a key's expiry is a ceiling: it cannot extend itself, nor make or widen a key that outlives it", async () => {
+    const at = (seconds: number) => new Date(t.clock.nowMs() + seconds * 1000).toISOString();
+    const admin = await t.keyFor(
+      t.projectA,
+      ['api_keys.create', 'api_keys.update', 'api_keys.view', 'calls.view'],
+      (t.clock.nowMs() + 60_000) * 1000,
+    );
+    const self = (await t.api.get('/v1/api_key/?limit=100'))
+      .json()
+      .data.find((k: { last_four_digits: string }) => k.last_four_digits === admin.slice(-4)).id;
+    const beyond = 'create an API key that expires after the key making the request';
+    const refused = async (
+      answer: { statusCode: number; json(): { error_code: string; message: string } },
+      action: string,
+    ) => {
+      assert.equal(answer.statusCode, 403);
+      assert.equal(answer.json().error_code, 'MISSING_PERMISSIONS');
+      assert.equal(answer.json().message, `Missing required permissions to ${action}`);
+    };
+    const changeBeyond = beyond.replace('create', 'change');
+
+    await refused(await t.api.patch(`/v1/api_key/${self}`, { expiry_date: null }, { key: admin }), changeBeyond);
+    await refused(await t.api.patch(`/v1/api_key/${self}`, { expiry_date: at(120) }, { key: admin }), changeBeyond);
+    assert.equal((await t.api.patch(`/v1/api_key/${self}`, { expiry_date: at(30) }, { key: admin })).statusCode, 200);
+
+    const minted = (body: object) =>
+      t.api.post(
+        '/v1/api_key/',
+        { name: 'minted', restricted: true, permissions: ['calls.view'], ...body },
+        { key: admin },
+      );
+    await refused(await minted({}), beyond);
+    await refused(await minted({ expiry_date: at(45) }), beyond);
+    const within = await minted({ expiry_date: at(10) });
+    assert.equal(within.statusCode, 200, within.body);
+
+    const forever = (
+      await t.api.post('/v1/api_key/', { name: 'forever', restricted: true, permissions: ['calls.view'] })
+    ).json();
+    assert.equal((await t.api.patch(`/v1/api_key/${forever.id}`, { name: 'renamed' }, { key: admin })).statusCode, 200);
+    await refused(
+      await t.api.patch(`/v1/api_key/${forever.id}`, { permissions: ['calls.view', 'api_keys.view'] }, { key: admin }),
+      changeBeyond,
+    );
+
+    t.clock.advance(31_000);
+    assert.equal((await t.api.get('/v1/api_key/', { key: admin })).statusCode, 401, 'the ceiling held: it expired');
+    assert.equal((await t.api.get('/v1/call/', { key: within.json().value })).statusCode, 401, 'and so did its key');
+  });
+
   test('a restricted key can never create or widen a key beyond its own permissions', async () => {
     const admin = (
       await t.api.post('/v1/api_key/', {
