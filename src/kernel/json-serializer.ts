@@ -9,6 +9,7 @@ type Options = NonNullable<Parameters<typeof fastJson>[1]>;
 
 /** Compiled serializers by what they serialize, so routes sharing a response shape share one. */
 const compiled = new Map<string, Serialize>();
+const NO_SHARED: readonly object[] = [];
 
 /**
  * A serializer compiled from a response schema: the schema is what decides which keys go out,
@@ -22,20 +23,45 @@ const compiled = new Map<string, Serialize>();
  * fast-json-stringify writes without building a schema validator for the branch. Identical
  * shapes (the error envelope of every route, say) then compile once.
  */
-export function serializerFor(schema: object, shared: readonly object[] = []): Serialize {
-  const external: Record<string, Schema> = {};
-  for (const each of shared) {
-    const id = (each as { $id?: string }).$id;
-    if (id !== undefined) external[id] = forSerializing(each);
-  }
+export function serializerFor(schema: object, shared: readonly object[] = NO_SHARED): Serialize {
+  const external = externalSchemas(shared);
   const root = forSerializing(schema);
-  const key = JSON.stringify([root, external]);
+  const key = `${listIdOf(shared)} ${JSON.stringify(root)}`;
   let serialize = compiled.get(key);
   if (serialize === undefined) {
     serialize = fastJson(root as unknown as FastJsonSchema, { schema: external } as unknown as Options) as Serialize;
     compiled.set(key, serialize);
   }
   return serialize;
+}
+
+const listIds = new WeakMap<readonly object[], number>();
+let lists = 0;
+
+/** A number for each list of shared schemas, so that cache keys need not spell the list out. */
+function listIdOf(shared: readonly object[]): number {
+  let id = listIds.get(shared);
+  if (id === undefined) {
+    id = lists++;
+    listIds.set(shared, id);
+  }
+  return id;
+}
+
+/** The shared schemas by `$id`, prepared once per list (every route of an app passes the same). */
+const externalByList = new WeakMap<readonly object[], Record<string, Schema>>();
+
+function externalSchemas(shared: readonly object[]): Record<string, Schema> {
+  let external = externalByList.get(shared);
+  if (external === undefined) {
+    external = {};
+    for (const each of shared) {
+      const id = (each as { $id?: string }).$id;
+      if (id !== undefined) external[id] = forSerializing(each);
+    }
+    externalByList.set(shared, external);
+  }
+  return external;
 }
 
 /**
