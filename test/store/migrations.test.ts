@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { randomUUID } from 'node:crypto';
 import { Migrator, sql } from 'kysely';
 import { ingestEvents } from '../../src/domain/calls/ingest.js';
 import { listCalls } from '../../src/domain/calls/list-calls.js';
@@ -11,6 +12,7 @@ import { getCallView, type CallReader } from '../../src/domain/calls/get-call.js
 import { upsertRecording } from '../../src/store/recordings-repo.js';
 import type { Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
+import { dbInstant } from '../../src/store/dialect.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
 import type { RuntimeEvent } from '../../src/contract/events.js';
 import { describeEachBackend, type BackendName } from '../helpers/backends.js';
@@ -204,8 +206,20 @@ describeEachBackend('upgrading a store to 0010 (every call has its view)', (back
       created_date: Date.now() * 1000,
     });
     const signed = (callId: string) => `https://api.example/v1/recording/${callId}/audio?signed`;
-    const get = () => Promise.all(calls.map((c) => getCallView(store.db, projectId, c.callId, { grant: unrestricted.grant, recordingUrlOf: signed })));
-    const listing = () => listCalls(store.db, projectId, {}, { limit: 10, order: 'desc' }, { grant: unrestricted.grant, recordingUrlOf: signed });
+    const get = () =>
+      Promise.all(
+        calls.map((c) =>
+          getCallView(store.db, projectId, c.callId, { grant: unrestricted.grant, recordingUrlOf: signed }),
+        ),
+      );
+    const listing = () =>
+      listCalls(
+        store.db,
+        projectId,
+        {},
+        { limit: 10, order: 'desc' },
+        { grant: unrestricted.grant, recordingUrlOf: signed },
+      );
     const before = { bodies: await get(), listing: await listing() };
     assert.equal(JSON.parse(before.bodies[0]!).contact.created_date, '2026-11-20T10:00:00Z', 're-dated');
     assert.equal(JSON.parse(before.bodies[2]!).recording_url, signed(recorded.callId));
@@ -229,6 +243,29 @@ describeEachBackend('upgrading a store to 0010 (every call has its view)', (back
     assert.equal(JSON.parse(after[1]!).status, 'in_progress');
     assert.equal(JSON.parse(after[2]!).status, 'completed');
     assert.equal(after[0], before.bodies[0]);
+  });
+});
+
+describeEachBackend('upgrading a store to 0012 (which webhooks show recordings)', (backend) => {
+  let store: Store;
+  withUnmigratedStore(backend, (opened) => (store = opened));
+
+  test('a webhook made before keeps showing recordings: the key that set its URL is unknown', async () => {
+    const migrator = new Migrator({ db: store.db, provider: migrationProvider });
+    assert.equal((await migrator.migrateTo('0010-render-missing-views')).error, undefined);
+    const projectId = (await createProject(store.db, 'Before the upgrade')).id;
+    const id = randomUUID();
+    await sql`INSERT INTO webhooks (id, project_id, url, subscribed_events, secret, created_date)
+      VALUES (${id}, ${projectId}, 'https://hooks.example.com/x', '["status_changed"]', 'whsec_x', ${dbInstant(store.db, Date.now() * 1000)})`.execute(
+      store.db,
+    );
+    assert.ok((await migrateToLatest(store.db)).applied.includes('0012-webhook-shows-recordings'));
+    const row = await store.db
+      .selectFrom('webhooks')
+      .select('shows_recordings')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    assert.equal(row?.shows_recordings, 1);
   });
 });
 
