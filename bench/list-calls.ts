@@ -78,7 +78,9 @@ try {
     const pageTimes: number[] = [];
     for (let page = 0; page < 200; page++) {
       const started = performance.now();
-      const result = JSON.parse(await listCalls(db, projectId, filters, request(cursor ? { after: cursor } : {}), reader)) as {
+      const result = JSON.parse(
+        await listCalls(db, projectId, filters, request(cursor ? { after: cursor } : {}), reader),
+      ) as {
         has_more: boolean;
         last_id: string | null;
       };

@@ -108,7 +108,9 @@ export function callFastPath(
     // the signer is called only for a call whose recording is stored here, as the route signs.
     const reader: CallReader = {
       grant: principal,
-      recordingUrlOf: signsHere ? (id) => recordingUrlsAt(deps, 'http', request.headers.host ?? '')(id) : leaveToTheRoute,
+      recordingUrlOf: signsHere
+        ? (id) => recordingUrlsAt(deps, 'http', request.headers.host ?? '')(id)
+        : leaveToTheRoute,
     };
     // On a SQLite file the read connection answers at once, so there is no promise to wait for
     // (and to pay for on every request). PostgreSQL's answer comes later.

@@ -10,12 +10,7 @@ export type { CallReader, RecordingUrlOf } from './call-views.js';
  * recording_url only with recordings.view, signed when this service stores the recording).
  * CALL_NOT_FOUND when missing or another project's.
  */
-export async function getCallView(
-  db: Db,
-  projectId: string,
-  callId: string,
-  reader: CallReader,
-): Promise<string> {
+export async function getCallView(db: Db, projectId: string, callId: string, reader: CallReader): Promise<string> {
   const stored = (await findCallView(db, projectId, callId))[0];
   if (stored === undefined) throw callErrors.notFound(callId);
   return servedView(stored, reader);
