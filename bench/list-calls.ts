@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { listCalls, type CallFilters } from '../src/domain/calls/list-calls.js';
+import type { CallReader } from '../src/domain/calls/get-call.js';
 import type { PageRequest } from '../src/kernel/pagination.js';
 import { createProject } from '../src/domain/projects/projects.js';
 import { openStore } from '../src/store/open-store.js';
@@ -24,6 +25,9 @@ const calls = Number(values.calls);
 const AGENTS = 20;
 const PHONES = 10;
 const CONTACTS = Math.max(1, Math.floor(calls / 20));
+
+/** An unrestricted key's reader; the filled store holds no recordings to sign. */
+const reader: CallReader = { grant: { permissions: null }, recordingUrlOf: (id) => `/v1/recording/${id}/audio` };
 
 const dir = mkdtempSync(join(tmpdir(), 'diga-list-bench-'));
 const path = join(dir, 'diga.db');
@@ -64,7 +68,7 @@ try {
 
   console.log('\nfirst page (limit 50), ms per page over 200 runs:');
   for (const [name, filters] of cases) {
-    const times = await timed(200, () => listCalls(db, projectId, filters, request()));
+    const times = await timed(200, () => listCalls(db, projectId, filters, request(), reader));
     console.log(`  ${name.padEnd(28)} p50 ${times.p50}  p99 ${times.p99}`);
   }
 
@@ -74,7 +78,9 @@ try {
     const pageTimes: number[] = [];
     for (let page = 0; page < 200; page++) {
       const started = performance.now();
-      const result = JSON.parse(await listCalls(db, projectId, filters, request(cursor ? { after: cursor } : {}))) as {
+      const result = JSON.parse(
+        await listCalls(db, projectId, filters, request(cursor ? { after: cursor } : {}), reader),
+      ) as {
         has_more: boolean;
         last_id: string | null;
       };
@@ -93,7 +99,7 @@ try {
     ['status=in_progress, page 1', { status: 'in_progress' }, 1],
     ['agent_id, page 10', { agentId }, 10],
   ] as [string, CallFilters, number][]) {
-    const times = await timed(20, () => listCalls(db, projectId, filters, request({ page })));
+    const times = await timed(20, () => listCalls(db, projectId, filters, request({ page }), reader));
     console.log(`  ${name.padEnd(28)} p50 ${times.p50}  p99 ${times.p99}`);
   }
 

@@ -43,6 +43,8 @@ export interface Config {
   recordingUrlTtlSeconds: number;
   /** Scheme and host clients reach this service at (for signed URLs); unset: the request's Host. */
   publicUrl: string | undefined;
+  /** NODE_ENV=production: settings that are only risky in development become required. */
+  production: boolean;
   /** How often the concurrency stream sends the active call count, in milliseconds. */
   concurrencyIntervalMs: number;
   /** Outbound calls: per-project defaults and the dial-job leases. */
@@ -119,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recordingMaxBytes: integer(env, 'DIGA_RECORDING_MAX_BYTES', 100 * 1024 * 1024, 1024, 10 * 1024 ** 3),
     recordingUrlTtlSeconds: integer(env, 'DIGA_RECORDING_URL_TTL_SECONDS', 3600, 10, 7 * 86_400),
     publicUrl: publicUrl(env),
+    production: env.NODE_ENV?.trim() === 'production',
     concurrencyIntervalMs: integer(env, 'DIGA_CONCURRENCY_INTERVAL_MS', 5000, 100, 600_000),
     dialing: {
       maxConcurrentCalls: integer(env, 'DIGA_MAX_CONCURRENT_CALLS', 10, 1, 100_000),
@@ -160,6 +163,24 @@ function publicUrl(env: NodeJS.ProcessEnv): string | undefined {
     throw new ConfigError(`DIGA_PUBLIC_URL must be an http(s) URL such as https://api.example.com, not "${raw}"`);
   }
   return url.toString().replace(/\/+$/, '');
+}
+
+/**
+ * What the server checks before it serves (startServer): a ConfigError for a setting production
+ * must not run without, else the warnings to log at start. Without DIGA_PUBLIC_URL signed
+ * recording URLs are built from the Host header the client sent, so a client (or anyone able to
+ * set the header in front of a victim's request) decides where the signed link points.
+ */
+export function servingRisks(config: Pick<Config, 'production' | 'publicUrl'>): string[] {
+  if (config.publicUrl !== undefined) return [];
+  if (config.production) {
+    throw new ConfigError(
+      'DIGA_PUBLIC_URL must be set in production (NODE_ENV=production): signed recording URLs would be built from the Host header each client sends. Set it to the scheme and host clients reach the service at, such as https://api.example.com.',
+    );
+  }
+  return [
+    "DIGA_PUBLIC_URL is not set: signed recording URLs are built from each request's Host header (required when NODE_ENV=production)",
+  ];
 }
 
 /** DIGA_SECRET_PEPPER, or the first line of the file DIGA_SECRET_PEPPER_FILE names. */

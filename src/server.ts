@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { DirectoryBlobStore } from './store/blobs/directory-store.js';
-import type { Config } from './config.js';
+import { servingRisks, type Config } from './config.js';
 import { bootstrapEmptyStore, type Bootstrap } from './domain/projects/projects.js';
 import { useSecretPepper } from './domain/api-keys/secrets.js';
 import type { Store } from './store/database.js';
@@ -20,6 +20,8 @@ export interface RunningServer {
 
 /** config → store → migrate → bootstrap → app → listen. */
 export async function startServer(config: Config, out: NodeJS.WritableStream = process.stdout): Promise<RunningServer> {
+  // Settings production must not run without stop the start here, before the store is opened.
+  const risks = servingRisks(config);
   // Errors on idle pooled connections (a restarted database, say) are logged, never fatal.
   useSecretPepper(config.secretPepper);
   let logPoolError = (error: Error) => process.stderr.write(`diga-api: store connection error: ${error.message}\n`);
@@ -79,6 +81,7 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
     if (leftovers > 0)
       app.log.warn({ removed: leftovers }, 'removed recording uploads an earlier process left unfinished');
     app.log.info({ store: store.description }, 'diga-api ready');
+    for (const risk of risks) app.log.warn(risk);
     if (config.secretPepper === undefined && store.dialect === 'postgres') {
       app.log.warn('DIGA_SECRET_PEPPER is not set: credentials are stored as plain SHA-256 digests (docs/SECURITY.md)');
     }

@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { FastifyBaseLogger } from 'fastify';
 import { cachedApiKey } from '../domain/api-keys/credentials.js';
 import { allows } from '../domain/api-keys/permissions.js';
-import { getCallView, getCallViewNow, type RecordingUrlOf } from '../domain/calls/get-call.js';
+import { getCallView, getCallViewNow, type CallReader, type RecordingUrlOf } from '../domain/calls/get-call.js';
 import { ApiError } from '../kernel/errors.js';
 import { accessLog } from './access-log.js';
 import { bearerToken } from './auth.js';
@@ -33,6 +33,7 @@ const leaveToTheRoute: RecordingUrlOf = () => {
  * does (the route, get.ts, stays the definition): a canonical id, a key already verified (the
  * credential cache) with the permission, no Origin header (CORS), the server not draining, and
  * a rate limit decided without the store (in memory, or this process's lease on PostgreSQL). A
+ * key without recordings.view sees recording_url null, as on the route; for the others a
  * recording stored here gets its signed URL as the route signs it, except behind a trusted proxy
  * without DIGA_PUBLIC_URL (the client's host is then Fastify's to work out). An unknown id is a
  * 404 here too, so probing stays as cheap. Anything else, a read that fails included, goes to
@@ -103,15 +104,19 @@ export function callFastPath(
     const principal = token === undefined ? undefined : cachedApiKey(db, token, credentialCache, clock());
     if (principal === undefined || !allows(principal, 'calls.view')) return fastify(request, response);
     const { projectId, keyId } = principal;
-    // Called only for a call whose recording is stored here, to sign its URL as the route does.
-    const recordingUrlOf: RecordingUrlOf = signsHere
-      ? (id) => recordingUrlsAt(deps, 'http', request.headers.host ?? '')(id)
-      : leaveToTheRoute;
+    // The route's reader (callReaderFor): the key's grant decides whether recording_url shows;
+    // the signer is called only for a call whose recording is stored here, as the route signs.
+    const reader: CallReader = {
+      grant: principal,
+      recordingUrlOf: signsHere
+        ? (id) => recordingUrlsAt(deps, 'http', request.headers.host ?? '')(id)
+        : leaveToTheRoute,
+    };
     // On a SQLite file the read connection answers at once, so there is no promise to wait for
     // (and to pay for on every request). PostgreSQL's answer comes later.
     let view: string | null | undefined;
     try {
-      view = getCallViewNow(db, projectId, callId, recordingUrlOf);
+      view = getCallViewNow(db, projectId, callId, reader);
     } catch {
       return fastify(request, response);
     }
@@ -119,7 +124,7 @@ export function callFastPath(
       const settle = (found: string | ApiError) => {
         if (!answer(request, response, started, keyId, found)) fastify(request, response);
       };
-      getCallView(db, projectId, callId, recordingUrlOf)
+      getCallView(db, projectId, callId, reader)
         .then(settle, (error: unknown) =>
           error instanceof ApiError && error.statusCode === 404 ? settle(error) : fastify(request, response),
         )

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { RecordingUrlOf } from '../domain/calls/get-call.js';
+import type { CallReader, RecordingUrlOf } from '../domain/calls/get-call.js';
+import { principalOf } from './auth.js';
 import type { RouteDeps } from './route-deps.js';
 
 const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
@@ -23,4 +24,13 @@ export function recordingUrlsAt(
   const host = HOST.test(clientHost) ? clientHost : 'localhost';
   const base = publicUrl ?? `${protocol}://${host}`;
   return (callId) => links.urlFor(base, callId);
+}
+
+/**
+ * The reader of this request's call bodies: its key's grant (which decides whether
+ * recording_url shows) and its signer. Every route that answers with a call body serves it
+ * through one of these, so a permission that guards a field holds on every route that shows it.
+ */
+export function callReaderFor(deps: Pick<RouteDeps, 'recordings'>, request: FastifyRequest): CallReader {
+  return { grant: principalOf(request), recordingUrlOf: recordingUrlsFor(deps, request) };
 }

@@ -212,6 +212,8 @@ export interface WebhooksTable {
   subscribed_events: string;
   secret: string;
   created_date: number;
+  /** 1: deliveries show recording_url; 0: the key that set the URL lacked recordings.view. */
+  shows_recordings: number;
 }
 
 export type WebhookEventStatus = 'pending' | 'delivered' | 'failed';

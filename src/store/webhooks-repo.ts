@@ -27,7 +27,7 @@ export async function findWebhookById(db: Db, id: string): Promise<WebhookRow | 
 export async function updateWebhook(
   db: Db,
   id: string,
-  changes: Partial<Pick<WebhookRow, 'url' | 'subscribed_events' | 'secret'>>,
+  changes: Partial<Pick<WebhookRow, 'url' | 'subscribed_events' | 'secret' | 'shows_recordings'>>,
 ): Promise<void> {
   await db.updateTable('webhooks').set(changes).where('id', '=', id).execute();
 }

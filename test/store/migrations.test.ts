@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { randomUUID } from 'node:crypto';
 import { Migrator, sql } from 'kysely';
 import { ingestEvents } from '../../src/domain/calls/ingest.js';
 import { listCalls } from '../../src/domain/calls/list-calls.js';
@@ -7,10 +8,11 @@ import { listMessages } from '../../src/domain/calls/list-messages.js';
 import { createProject } from '../../src/domain/projects/projects.js';
 import { findCall, findCallView } from '../../src/store/calls-repo.js';
 import { servedView } from '../../src/domain/calls/call-views.js';
-import { getCallView } from '../../src/domain/calls/get-call.js';
+import { getCallView, type CallReader } from '../../src/domain/calls/get-call.js';
 import { upsertRecording } from '../../src/store/recordings-repo.js';
 import type { Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
+import { dbInstant } from '../../src/store/dialect.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
 import type { RuntimeEvent } from '../../src/contract/events.js';
 import { describeEachBackend, type BackendName } from '../helpers/backends.js';
@@ -87,8 +89,8 @@ describeEachBackend('upgrading a store to 0008 (views in their own table)', (bac
     );
     for (const call of calls) await ingestEvents(store.db, [call.created(0), call.answered(4), call.recording(70)]);
     const served = async () =>
-      Promise.all(calls.map(async (c) => servedView((await findCall(store.db, projectId, c.callId))!)));
-    const listing = () => listCalls(store.db, projectId, {}, { limit: 10, order: 'desc' });
+      Promise.all(calls.map(async (c) => servedView((await findCall(store.db, projectId, c.callId))!, unrestricted)));
+    const listing = () => listCalls(store.db, projectId, {}, { limit: 10, order: 'desc' }, unrestricted);
     const before = { views: await served(), listing: await listing() };
 
     await undo0008();
@@ -144,7 +146,7 @@ describeEachBackend('upgrading a store to 0009 (events keyed by call)', (backend
     for (const events of sent) await ingestEvents(store.db, events);
     const before = await storedEvents();
     const served = async () =>
-      Promise.all(calls.map(async (c) => servedView((await findCall(store.db, projectId, c.callId))!)));
+      Promise.all(calls.map(async (c) => servedView((await findCall(store.db, projectId, c.callId))!, unrestricted)));
     const views = await served();
 
     assert.deepEqual((await migrator.migrateTo('0009-events-keyed-by-call')).error, undefined);
@@ -204,8 +206,20 @@ describeEachBackend('upgrading a store to 0010 (every call has its view)', (back
       created_date: Date.now() * 1000,
     });
     const signed = (callId: string) => `https://api.example/v1/recording/${callId}/audio?signed`;
-    const get = () => Promise.all(calls.map((c) => getCallView(store.db, projectId, c.callId, signed)));
-    const listing = () => listCalls(store.db, projectId, {}, { limit: 10, order: 'desc' }, signed);
+    const get = () =>
+      Promise.all(
+        calls.map((c) =>
+          getCallView(store.db, projectId, c.callId, { grant: unrestricted.grant, recordingUrlOf: signed }),
+        ),
+      );
+    const listing = () =>
+      listCalls(
+        store.db,
+        projectId,
+        {},
+        { limit: 10, order: 'desc' },
+        { grant: unrestricted.grant, recordingUrlOf: signed },
+      );
     const before = { bodies: await get(), listing: await listing() };
     assert.equal(JSON.parse(before.bodies[0]!).contact.created_date, '2026-11-20T10:00:00Z', 're-dated');
     assert.equal(JSON.parse(before.bodies[2]!).recording_url, signed(recorded.callId));
@@ -215,7 +229,7 @@ describeEachBackend('upgrading a store to 0010 (every call has its view)', (back
     await sql`UPDATE call_views SET view = NULL WHERE id IN (${sql.join(legacy.slice(0, 2))})`.execute(store.db);
     await sql`DELETE FROM call_views WHERE id = ${legacy[2]}`.execute(store.db);
 
-    assert.deepEqual((await migrateToLatest(store.db)).applied, ['0010-render-missing-views']);
+    assert.equal((await migrateToLatest(store.db)).applied[0], '0010-render-missing-views');
     assert.deepEqual(await get(), before.bodies, 'byte for byte');
     assert.equal(await listing(), before.listing);
     const views = await sql<{ n: number }>`SELECT count(*) AS n FROM call_views WHERE view IS NOT NULL`.execute(
@@ -231,6 +245,35 @@ describeEachBackend('upgrading a store to 0010 (every call has its view)', (back
     assert.equal(after[0], before.bodies[0]);
   });
 });
+
+describeEachBackend('upgrading a store to 0012 (which webhooks show recordings)', (backend) => {
+  let store: Store;
+  withUnmigratedStore(backend, (opened) => (store = opened));
+
+  test('a webhook made before keeps showing recordings: the key that set its URL is unknown', async () => {
+    const migrator = new Migrator({ db: store.db, provider: migrationProvider });
+    assert.equal((await migrator.migrateTo('0010-render-missing-views')).error, undefined);
+    const projectId = (await createProject(store.db, 'Before the upgrade')).id;
+    const id = randomUUID();
+    await sql`INSERT INTO webhooks (id, project_id, url, subscribed_events, secret, created_date)
+      VALUES (${id}, ${projectId}, 'https://hooks.example.com/x', '["status_changed"]', 'whsec_x', ${dbInstant(store.db, Date.now() * 1000)})`.execute(
+      store.db,
+    );
+    assert.ok((await migrateToLatest(store.db)).applied.includes('0012-webhook-shows-recordings'));
+    const row = await store.db
+      .selectFrom('webhooks')
+      .select('shows_recordings')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    assert.equal(row?.shows_recordings, 1);
+  });
+});
+
+/** An unrestricted key's reader of call views (these stores' calls keep no recording here). */
+const unrestricted: CallReader = {
+  grant: { permissions: null },
+  recordingUrlOf: () => assert.fail('no recording stored here to sign'),
+};
 
 /** Gives the suite a file store with no migration run, opened before its tests and closed after them. */
 function withUnmigratedStore(backend: BackendName, use: (store: Store) => void): void {

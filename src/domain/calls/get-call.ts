@@ -1,25 +1,19 @@
 import type { Db } from '../../store/database.js';
 import { findCallView, findCallViewNow } from '../../store/calls-repo.js';
-import { servedView } from './call-views.js';
+import { servedView, type CallReader } from './call-views.js';
 import { callErrors } from './errors.js';
 
-/** A signed URL for a recording this service stores. */
-export type RecordingUrlOf = (callId: string) => string;
+export type { CallReader, RecordingUrlOf } from './call-views.js';
 
 /**
- * GET /v1/call/{id}: one call of the project as served, its stored view with a signed URL from
- * `recordingUrlOf` when this service stores its recording. CALL_NOT_FOUND when missing or
- * another project's.
+ * GET /v1/call/{id}: one call of the project as `reader` is served it (servedView: its
+ * recording_url only with recordings.view, signed when this service stores the recording).
+ * CALL_NOT_FOUND when missing or another project's.
  */
-export async function getCallView(
-  db: Db,
-  projectId: string,
-  callId: string,
-  recordingUrlOf: RecordingUrlOf,
-): Promise<string> {
+export async function getCallView(db: Db, projectId: string, callId: string, reader: CallReader): Promise<string> {
   const stored = (await findCallView(db, projectId, callId))[0];
   if (stored === undefined) throw callErrors.notFound(callId);
-  return servedView(stored, recordingUrlOf);
+  return servedView(stored, reader);
 }
 
 /**
@@ -31,10 +25,10 @@ export function getCallViewNow(
   db: Db,
   projectId: string,
   callId: string,
-  recordingUrlOf: RecordingUrlOf,
+  reader: CallReader,
 ): string | null | undefined {
   const rows = findCallViewNow(db, projectId, callId);
   if (rows === undefined) return undefined;
   const stored = rows[0];
-  return stored === undefined ? null : servedView(stored, recordingUrlOf);
+  return stored === undefined ? null : servedView(stored, reader);
 }

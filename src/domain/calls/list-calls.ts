@@ -9,8 +9,7 @@ import {
 import { filteredListing } from '../../store/keyset.js';
 import { assertValidPageRequest, pageJson, type PageRequest } from '../../kernel/pagination.js';
 import { paginate } from '../paginate.js';
-import { servedView } from './call-views.js';
-import type { RecordingUrlOf } from './get-call.js';
+import { servedView, type CallReader } from './call-views.js';
 import { callErrors } from './errors.js';
 
 export type { CallFilters };
@@ -20,16 +19,16 @@ const LISTING_KEY = { createdDate: 'calls.created_date', id: 'calls.id' };
 /**
  * A page of the project's calls, newest first unless asked otherwise, ordered by
  * (created_date, id) so that a walk with `after` meets every call exactly once. Returned as the
- * page's JSON, made of the calls' stored views. The filters select calls on `calls` and its
- * indexes alone; the contact, view and recording a page shows are joined to the matching calls,
- * so page mode's count reads `calls` only.
+ * page's JSON, made of the calls' stored views as `reader` is served them (servedView). The
+ * filters select calls on `calls` and its indexes alone; the contact, view and recording a page
+ * shows are joined to the matching calls, so page mode's count reads `calls` only.
  */
 export async function listCalls(
   db: Db,
   projectId: string,
   filters: CallFilters,
   request: PageRequest,
-  recordingUrlOf?: RecordingUrlOf,
+  reader: CallReader,
 ): Promise<string> {
   // An invalid combination of pagination parameters is reported before a bad date range.
   assertValidPageRequest(request);
@@ -43,7 +42,7 @@ export async function listCalls(
       createdDateOf: (id) => findCallCreatedDate(db, projectId, id),
       noun: 'Call',
     },
-    (row: CallWithContact) => ({ id: row.id, json: servedView(row, recordingUrlOf) }),
+    (row: CallWithContact) => ({ id: row.id, json: servedView(row, reader) }),
   );
   return pageJson(page);
 }

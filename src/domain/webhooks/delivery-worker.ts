@@ -5,6 +5,7 @@ import { nowMicros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';
 import { VERSION } from '../../kernel/version.js';
 import { postWebhook } from './post.js';
+import { payloadShownBy } from './recordings-shown.js';
 import { signatureHeader } from './signature.js';
 import { systemResolver, type Resolver, type UrlPolicy } from './url-policy.js';
 
@@ -104,13 +105,14 @@ export class DeliveryWorker {
       const hook = await findWebhookById(this.db, event.webhook_id);
       if (hook === undefined) return; // deleted meanwhile, with its queue
       const sentAt = Math.floor(Date.now() / 1000);
+      const payload = payloadShownBy(hook, event.payload);
       const outcome = await postWebhook(
         hook.url,
-        event.payload,
+        payload,
         {
           'content-type': 'application/json',
           'user-agent': `diga-api-webhooks/${VERSION}`,
-          'diga-signature': signatureHeader(hook.secret, event.payload, sentAt),
+          'diga-signature': signatureHeader(hook.secret, payload, sentAt),
         },
         {
           timeoutMs: this.options.timeoutMs,

@@ -5,7 +5,7 @@ import { placeCall } from '../../../domain/calls/place-call.js';
 import { Nullable } from '../../../kernel/typebox.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import type { RouteDeps } from '../../route-deps.js';
-import { recordingUrlsFor } from '../../recording-urls.js';
+import { callReaderFor } from '../../recording-urls.js';
 import { sendJsonText } from '../../serialize.js';
 import { CallResponseSchema } from '../../../contract/calls.js';
 import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
@@ -75,7 +75,7 @@ export const createCallRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app,
       });
       if (replayed) reply.header('idempotent-replayed', 'true');
       else dialSignal.notify();
-      const view = await getCallView(db, projectId, callId, recordingUrlsFor(deps, request));
+      const view = await getCallView(db, projectId, callId, callReaderFor(deps, request));
       return sendJsonText(reply.code(201), view);
     },
   );

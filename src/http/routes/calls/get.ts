@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { getCallView } from '../../../domain/calls/get-call.js';
 import { requireApiKey, principalOf } from '../../auth.js';
-import { recordingUrlsFor } from '../../recording-urls.js';
+import { callReaderFor } from '../../recording-urls.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { sendJsonText } from '../../serialize.js';
 import { CallIdParamsSchema, CallResponseSchema } from '../../../contract/calls.js';
@@ -38,7 +38,7 @@ export const getCallRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
     },
     async (request, reply) => {
       const projectId = principalOf(request).projectId;
-      const view = await getCallView(deps.db, projectId, request.params.id, recordingUrlsFor(deps, request));
+      const view = await getCallView(deps.db, projectId, request.params.id, callReaderFor(deps, request));
       return sendJsonText(reply, view);
     },
   );

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { listCalls } from '../../../domain/calls/list-calls.js';
 import { parseInstant } from '../../../kernel/time.js';
 import { requireApiKey, principalOf } from '../../auth.js';
-import { recordingUrlsFor } from '../../recording-urls.js';
+import { callReaderFor } from '../../recording-urls.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { sendJsonText } from '../../serialize.js';
 import { CallStatusSchema, CallTypeSchema, PaginatedCallsSchema } from '../../../contract/calls.js';
@@ -62,7 +62,7 @@ export const listCallsRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
           createdTo: instant(q.end_created_date),
         },
         pageRequestOf(q),
-        recordingUrlsFor(deps, request),
+        callReaderFor(deps, request),
       );
       return sendJsonText(reply, page);
     },

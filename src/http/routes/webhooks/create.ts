@@ -29,6 +29,9 @@ export const createWebhookRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (a
         },
       },
     },
-    async (request) => createWebhook(deps.db, principalOf(request).projectId, request.body, deps.webhookTargets),
+    async (request) => {
+      const principal = principalOf(request);
+      return createWebhook(deps.db, principal.projectId, request.body, deps.webhookTargets, principal);
+    },
   );
 };

@@ -22,13 +22,16 @@ export const updateWebhookRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (a
         response: { 200: webhookResponse, ...webhookItemErrors },
       },
     },
-    async (request) =>
-      updateWebhookSettings(
+    async (request) => {
+      const principal = principalOf(request);
+      return updateWebhookSettings(
         deps.db,
-        principalOf(request).projectId,
+        principal.projectId,
         request.params.id,
         request.body,
         deps.webhookTargets,
-      ),
+        principal,
+      );
+    },
   );
 };
