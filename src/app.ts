@@ -20,6 +20,7 @@ import { responseHeaders, securityHeaders } from './http/response-headers.js';
 import { callFastPath, type FastPath } from './http/call-fast-path.js';
 import { requestIdOf } from './http/request-id.js';
 import { loggableError } from './http/loggable-error.js';
+import { loggableRequest } from './http/loggable-url.js';
 import { RateLimits } from './domain/rate-limits/rate-limits.js';
 import { DialSignal } from './domain/dialing/dial-jobs.js';
 import { DEFAULT_DIALING, type DialingOptions } from './domain/dialing/settings.js';
@@ -75,7 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     serverFactory: (handler, options) =>
       httpServer(options, (request, response) => fastPath(request, response, handler)),
-    logger: withLoggableErrors(deps.logger ?? false),
+    logger: withRedaction(deps.logger ?? false),
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     ...connectionLimits(deps.http),
     clientErrorHandler,
@@ -112,14 +113,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 }
 
 /**
- * The logger options with the `err` serializer that clears credentials from logged errors
- * (loggable-error.ts), whatever serializers the caller gave: access-log URLs and request ids are
- * cleared where they are made (loggable-url.ts, request-id.ts).
+ * The logger options with serializers that clear credentials from logged errors and requests
+ * (loggable-error.ts, loggable-url.ts), whatever serializers the caller gave: the access log's
+ * URLs and request ids are cleared where they are made (conventions.ts, request-id.ts).
  */
-function withLoggableErrors(logger: NonNullable<AppDeps['logger']>): AppDeps['logger'] {
+function withRedaction(logger: NonNullable<AppDeps['logger']>): AppDeps['logger'] {
   if (logger === false) return false;
   const options = logger === true ? {} : logger;
-  return { ...options, serializers: { ...options.serializers, err: loggableError } };
+  return { ...options, serializers: { ...options.serializers, err: loggableError, req: loggableRequest } };
 }
 
 /** What the routes are given: the domain's context and what this app keeps for them. */

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { isSensitiveName, looksLikeCredential, REDACTED } from '../kernel/credential-shapes.js';
 
 /**
@@ -30,4 +31,18 @@ export function loggableQuery(query: string): string {
     if (value === undefined || value === '') return pair;
     return isSensitiveName(name) || looksLikeCredential(value) ? `${name}=${REDACTED}` : pair;
   });
+}
+
+/**
+ * The logger's `req` serializer: Fastify's, with the URL redacted as above. This app writes its
+ * own access-log line and turns Fastify's request logging off, so it is a second guard.
+ */
+export function loggableRequest(request: FastifyRequest): Record<string, unknown> {
+  return {
+    method: request.method,
+    url: loggableUrl(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
 }

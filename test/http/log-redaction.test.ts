@@ -216,21 +216,25 @@ describeEachBackend('secrets never reach the log', (backend) => {
   });
 });
 
-test('an error logged with a key in its message or details has it redacted', async () => {
+test('an error, or a request, logged with a key in it has the key redacted', async () => {
   const log = new CapturedLog();
   const t = await buildTestApp({ logger: log.logger });
   // An app of its own: routes cannot be added to one that is ready.
   const app = await buildApp({ db: t.store.db, logger: log.logger, recordings: { blobs: t.blobs } });
   const key = t.keyB;
-  app.get('/boom', async () => {
+  app.get('/boom', async (request) => {
+    // As Fastify's own request logging would log it, were it on.
+    request.log.info({ req: request }, 'incoming request');
     throw Object.assign(new Error(`invalid input syntax for type uuid: "${key}" at /v1/x?token=hunter2-pw`), {
       detail: `Bearer ${t.runtimeToken}`,
       query: { parameters: [encodeURIComponent(key)] },
     });
   });
   try {
-    const response = await app.inject({ url: '/boom' });
+    const response = await app.inject({ url: `/boom?k=${key}` });
     assert.equal(response.statusCode, 500);
+    const incoming = log.records.find((record) => record.msg === 'incoming request');
+    assert.deepEqual((incoming?.req as { url: string }).url, '/boom?k=[redacted]');
     const line = log.records.find((record) => record.msg === 'unhandled error');
     assert.ok(line, 'the error was logged');
     const err = line.err as { message: string; detail: string; stack: string };
