@@ -19,6 +19,8 @@ import { clientErrorHandler, refuseConnect } from './http/client-errors.js';
 import { responseHeaders, securityHeaders } from './http/response-headers.js';
 import { callFastPath, type FastPath } from './http/call-fast-path.js';
 import { requestIdOf } from './http/request-id.js';
+import { loggableError } from './http/loggable-error.js';
+import { loggableRequest } from './http/loggable-url.js';
 import { RateLimits } from './domain/rate-limits/rate-limits.js';
 import { DialSignal } from './domain/dialing/dial-jobs.js';
 import { DEFAULT_DIALING, type DialingOptions } from './domain/dialing/settings.js';
@@ -74,7 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     serverFactory: (handler, options) =>
       httpServer(options, (request, response) => fastPath(request, response, handler)),
-    logger: deps.logger ?? false,
+    logger: withRedaction(deps.logger ?? false),
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     ...connectionLimits(deps.http),
     clientErrorHandler,
@@ -108,6 +110,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   runWorkers(app, deps, routeDeps);
   await app.register(apiRoutes, routeDeps);
   return app;
+}
+
+/**
+ * The logger options with serializers that clear credentials from logged errors and requests
+ * (loggable-error.ts, loggable-url.ts), whatever serializers the caller gave: the access log's
+ * URLs and request ids are cleared where they are made (conventions.ts, request-id.ts).
+ */
+function withRedaction(logger: NonNullable<AppDeps['logger']>): AppDeps['logger'] {
+  if (logger === false) return false;
+  const options = logger === true ? {} : logger;
+  return { ...options, serializers: { ...options.serializers, err: loggableError, req: loggableRequest } };
 }
 
 /** What the routes are given: the domain's context and what this app keeps for them. */

@@ -132,6 +132,32 @@ describeEachBackend('recordings: upload, signed URLs, bulk ZIP', (backend) => {
     assert.equal(expired.json().error_code, 'RECORDING_URL_EXPIRED');
   });
 
+  test('parameter names are read decoded (%73ignature is signature); a repeated or respelled one is a 403', async () => {
+    const id = withAudio[0] as string;
+    const url = new URL(await signedUrl(id));
+    const expires = url.searchParams.get('expires') as string;
+    const signature = url.searchParams.get('signature') as string;
+    const at = (query: string) => get(`${url.pathname}?${query}`);
+    assert.equal((await at(`expires=${expires}&%73ignature=${signature}`)).statusCode, 200);
+    assert.equal((await at(`%65xpires=${expires}&signature=${signature}&download=1`)).statusCode, 200);
+    for (const query of [
+      `expires=${expires}&signature=${signature}&signature=${signature}`,
+      `expires=${expires}&expires=${expires}&signature=${signature}`,
+      `expires=${expires}&signature=${signature}&%73ignature=${'0'.repeat(64)}`,
+      `expires=${expires}&signature=${signature}&Signature=${signature}`,
+      `expires=${expires}&%2573ignature=${signature}`,
+      `expires=${expires}&signature=${signature}&expires`,
+    ]) {
+      const refused = await at(query);
+      assert.equal(refused.statusCode, 403, query);
+      assert.deepEqual(refused.json(), {
+        status: 'error',
+        error_code: 'INVALID_SIGNATURE',
+        message: 'This recording URL is not valid',
+      });
+    }
+  });
+
   test('GET /v1/recording/{call_id}: the runtime URL when not stored here, 404s otherwise', async () => {
     assert.equal(await signedUrl(withExternalUrl), 'https://media.example/external.mp3');
     const none = await asA(`/v1/recording/${withoutRecording}`);

@@ -7,6 +7,7 @@ import { byteRangeOf } from '../../byte-range.js';
 import type { RouteDeps } from '../../route-deps.js';
 import { errorResponse, validationErrorResponse } from '../../../contract/errors.js';
 import { CallIdPathSchema } from '../../../contract/recordings.js';
+import { fullyDecoded, percentDecodedOnce } from '../../../kernel/credential-shapes.js';
 
 /**
  * GET /v1/recording/{call_id}/audio?expires&signature: the audio behind a signed recording_url
@@ -38,6 +39,12 @@ export const recordingAudioRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (
           422: validationErrorResponse,
         },
       },
+      // Before validation: a repeated parameter would otherwise be a 422 quoting the signatures.
+      preValidation: async (request) => {
+        const query = signedLinkQuery(request.url);
+        if (query === 'ambiguous') throw recordingErrors.invalidSignature();
+        request.query = query;
+      },
     },
     async (request, reply) => {
       const callId = request.params.call_id;
@@ -65,3 +72,33 @@ export const recordingAudioRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (
     },
   );
 };
+
+const LINK_PARAMETERS = ['expires', 'signature'] as const;
+type LinkParameter = (typeof LINK_PARAMETERS)[number];
+
+/**
+ * A signed URL's `expires` and `signature`, read by their canonical names (percent-decoded once,
+ * as every URL parser reads them: `%73ignature` is `signature`), or 'ambiguous' when the URL
+ * names either twice, or in another spelling (another case, encoded more than once), which no
+ * URL this service signs does: such a URL could be read one way here and another way by a log
+ * filter or a proxy. Other parameters are ignored.
+ */
+export function signedLinkQuery(url: string): Partial<Record<LinkParameter, string>> | 'ambiguous' {
+  const mark = url.indexOf('?');
+  const found: Partial<Record<LinkParameter, string>> = {};
+  if (mark === -1) return found;
+  for (const pair of url.slice(mark + 1).split('&')) {
+    const equals = pair.indexOf('=');
+    const rawName = equals === -1 ? pair : pair.slice(0, equals);
+    const name = percentDecodedOnce(rawName.replaceAll('+', ' '));
+    const parameter = LINK_PARAMETERS.find((known) => known === name);
+    if (parameter === undefined) {
+      const lookalike = fullyDecoded(name).trim().toLowerCase();
+      if (LINK_PARAMETERS.some((known) => known === lookalike)) return 'ambiguous';
+      continue;
+    }
+    if (found[parameter] !== undefined) return 'ambiguous';
+    found[parameter] = equals === -1 ? '' : percentDecodedOnce(pair.slice(equals + 1).replaceAll('+', ' '));
+  }
+  return found;
+}
