@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, test } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
 import { describeEachBackend } from '../helpers/backends.js';
 import { buildTestApp, getCallAs, postEvents, type TestApp } from '../helpers/app.js';
 import { callEvents } from '../helpers/events.js';
@@ -131,13 +132,17 @@ describeEachBackend('instants outside 1700–2199', (backend) => {
   });
 
   test('every date-time input refuses an instant outside the range: one 422 issue naming the field', async () => {
+    const wrong: string[] = [];
     for (const [name, input] of Object.entries(inputs)) {
       for (const [value, side] of OUTSIDE) {
         const response = await input.send(value);
-        assert.equal(response.statusCode, 422, `${name} = ${value}: ${response.body}`);
-        assert.deepEqual(response.json().detail, [rangeIssue(input.loc, value, side)], `${name} = ${value}`);
+        const expected = { detail: [rangeIssue(input.loc, value, side)] };
+        if (response.statusCode !== 422 || !isDeepStrictEqual(response.json(), expected)) {
+          wrong.push(`${name} = ${value}: ${response.statusCode} ${response.body}`);
+        }
       }
     }
+    assert.deepEqual(wrong, [], 'each input answers exactly one range issue');
     const stored = await t.store.db
       .selectFrom('call_events')
       .select((eb) => eb.fn.countAll<number>().as('n'))
