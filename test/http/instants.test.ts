@@ -143,6 +143,12 @@ describeEachBackend('instants outside 1700–2199', (backend) => {
       }
     }
     assert.deepEqual(wrong, [], 'each input answers exactly one range issue');
+    const malformed = await inputs['POST /v1/api_key/ body expiry_date']!.send('tomorrow');
+    assert.deepEqual(
+      malformed.json().detail.map((issue: { type: string }) => issue.type),
+      ['datetime_from_date_parsing'],
+      'a nullable date-time reports what is wrong with it, not also that it is not null, as pydantic does',
+    );
     const stored = await t.store.db
       .selectFrom('call_events')
       .select((eb) => eb.fn.countAll<number>().as('n'))
