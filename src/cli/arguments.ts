@@ -1,6 +1,6 @@
 import type { Permission } from '../contract/api-keys.js';
 import { isPermission } from '../domain/api-keys/permissions.js';
-import { parseInstant } from '../kernel/time.js';
+import { EARLIEST_INSTANT_TEXT, LATEST_INSTANT_TEXT, readInstant } from '../kernel/time.js';
 import { canonicalUuid } from '../kernel/uuid.js';
 import type { CommandContext } from './context.js';
 import { UsageError } from './usage-error.js';
@@ -26,9 +26,12 @@ export function parsePermissions(raw: unknown): Permission[] | null {
 
 export function parseExpiry(raw: unknown): number | null {
   if (typeof raw !== 'string') return null;
-  const at = parseInstant(raw);
-  if (at === undefined) throw new UsageError(`--expires must be an ISO 8601 date-time with an offset, not "${raw}"`);
-  return at;
+  const at = readInstant(raw);
+  if (at.ok) return at.micros;
+  if (at.error === 'not_a_date_time') {
+    throw new UsageError(`--expires must be an ISO 8601 date-time with an offset, not "${raw}"`);
+  }
+  throw new UsageError(`--expires must be from ${EARLIEST_INSTANT_TEXT} to ${LATEST_INSTANT_TEXT}, not "${raw}"`);
 }
 
 export function decimal(raw: unknown, name: string, fallback: number, min: number, max: number): number {

@@ -81,7 +81,7 @@ const permissions = Type.Optional(
 const expiryDate = Type.Optional(
   Nullable(Type.String({ format: 'date-time' }), {
     title: 'Expiry Date',
-    description: 'When the key stops working; null: never',
+    description: 'When the key stops working (at most 2199-12-31T23:59:59.999999Z); null: never',
   }),
 );
 
@@ -103,7 +103,7 @@ export const ApiKeyUpdateRequestSchema = Type.Object(
     expiry_date: Type.Optional(
       Nullable(Type.String({ format: 'date-time' }), {
         title: 'Expiry Date',
-        description: 'Extension: change when the key stops working (null: never)',
+        description: 'Extension: change when the key stops working (at most 2199-12-31T23:59:59.999999Z; null: never)',
       }),
     ),
   },

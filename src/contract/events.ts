@@ -18,7 +18,8 @@ const Envelope = {
   call_id: Uuid('The call this event is about'),
   occurred_at: Type.String({
     format: 'date-time',
-    description: 'When it happened, ISO 8601 with an offset; orders the events of a call',
+    description:
+      'When it happened, ISO 8601 with an offset, from 1700-01-01T00:00:00Z to 2199-12-31T23:59:59.999999Z; orders the events of a call',
   }),
 };
 

@@ -3,7 +3,7 @@ import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import { RequestValidationError, type ValidationIssue } from '../kernel/errors.js';
 import { parseUuid } from '../kernel/uuid.js';
-import { parseInstant } from '../kernel/time.js';
+import { LATEST_INSTANT_TEXT, EARLIEST_INSTANT_TEXT, readInstant } from '../kernel/time.js';
 import { canonicalizerFor, type Canonicalize } from './canonical-ids.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -15,8 +15,10 @@ const LOCATION: Record<string, string> = { body: 'body', params: 'path', queryst
  * Validators for request parts. Two Ajv instances because FastAPI's rules differ by part: path,
  * query and header values arrive as text and are coerced ("5" is an integer there), while a JSON
  * body is taken strictly as sent, as pydantic does. `uuid` and `date-time` are the lax forms
- * pydantic accepts, so what validates here is exactly what the domain can parse; a UUID that
- * validates is then rewritten to its canonical form (canonical-ids.ts), so handlers get only that.
+ * pydantic accepts, so what validates here is exactly what the domain can parse (a date-time
+ * also within the instants both stores keep exactly, kernel/time.ts, else pydantic's
+ * `less_than_equal`/`greater_than_equal` for a bounded datetime); a UUID that validates is then
+ * rewritten to its canonical form (canonical-ids.ts), so handlers get only that.
  */
 export function createValidatorCompiler(sharedSchemas: object[]): FastifySchemaCompiler<unknown> {
   const strict = newAjv(false, sharedSchemas);
@@ -71,7 +73,7 @@ function newAjv(coerceTypes: false | 'array', sharedSchemas: object[]): Ajv {
   });
   addFormats(ajv);
   ajv.addFormat('uuid', { type: 'string', validate: (value: string) => parseUuid(value).ok });
-  ajv.addFormat('date-time', { type: 'string', validate: (value: string) => parseInstant(value) !== undefined });
+  ajv.addFormat('date-time', { type: 'string', validate: (value: string) => readInstant(value).ok });
   for (const schema of sharedSchemas) ajv.addSchema(schema);
   return ajv;
 }
@@ -84,6 +86,7 @@ export function issuesFromAjv(errors: ErrorObject[], httpPart: string | undefine
   for (const error of errors) {
     // A failed oneOf/anyOf or if/then is summarized by the errors of its branches.
     if (['oneOf', 'anyOf', 'if'].includes(error.keyword)) continue;
+    if (isNullBranchOf(error, errors)) continue;
     const issue = toIssue(error, root);
     const key = JSON.stringify(issue.loc) + issue.type;
     if (!seen.has(key)) {
@@ -92,6 +95,21 @@ export function issuesFromAjv(errors: ErrorObject[], httpPart: string | undefine
     }
   }
   return issues;
+}
+
+/**
+ * The `null` branch of a nullable value (`anyOf: [X, null]`, pydantic's Optional[X]) that failed
+ * because the value is not null: pydantic reports only what is wrong with it as an X.
+ */
+function isNullBranchOf(error: ErrorObject, errors: ErrorObject[]): boolean {
+  if (error.keyword !== 'type' || (error.params as { type?: unknown }).type !== 'null') return false;
+  const path = error.instancePath;
+  return errors.some(
+    (other) =>
+      other !== error &&
+      !['oneOf', 'anyOf', 'if'].includes(other.keyword) &&
+      (other.instancePath === path || other.instancePath.startsWith(`${path}/`)),
+  );
 }
 
 function pathOf(error: ErrorObject, root: string): (string | number)[] {
@@ -205,6 +223,23 @@ function formatIssue(format: string, loc: (string | number)[], input: unknown): 
     const parsed = parseUuid(input);
     const error = parsed.ok ? 'invalid' : parsed.error;
     return { type: 'uuid_parsing', loc, msg: `Input should be a valid UUID, ${error}`, input, ctx: { error } };
+  }
+  if (format === 'date-time' && typeof input === 'string') {
+    const reading = readInstant(input);
+    if (!reading.ok && reading.error === 'too_early') {
+      const ge = EARLIEST_INSTANT_TEXT;
+      return {
+        type: 'greater_than_equal',
+        loc,
+        msg: `Input should be greater than or equal to ${ge}`,
+        input,
+        ctx: { ge },
+      };
+    }
+    if (!reading.ok && reading.error === 'too_late') {
+      const le = LATEST_INSTANT_TEXT;
+      return { type: 'less_than_equal', loc, msg: `Input should be less than or equal to ${le}`, input, ctx: { le } };
+    }
   }
   if (format === 'date-time') {
     const error = 'input is not a valid RFC 3339 date-time with an offset';

@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { canonicalUuid, parseUuid } from '../../src/kernel/uuid.js';
-import { formatInstant, parseInstant } from '../../src/kernel/time.js';
+import {
+  EARLIEST_INSTANT,
+  EARLIEST_INSTANT_TEXT,
+  LATEST_INSTANT,
+  LATEST_INSTANT_TEXT,
+  formatInstant,
+  parseAnyInstant,
+  parseInstant,
+  readInstant,
+} from '../../src/kernel/time.js';
 import { CredentialCache } from '../../src/domain/api-keys/credential-cache.js';
 
 describe('pydantic-compatible UUID parsing', () => {
@@ -73,12 +82,57 @@ describe('instants', () => {
     }
   });
 
-  test('format and parse round-trip every microsecond instant', () => {
+  test('format and parse round-trip every microsecond instant of the accepted range', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -2_000_000_000_000_000, max: 4_000_000_000_000_000 }), (micros) => {
+      fc.property(fc.integer({ min: EARLIEST_INSTANT, max: LATEST_INSTANT }), (micros) => {
         assert.equal(parseInstant(formatInstant(micros)), micros);
       }),
     );
+  });
+
+  test('the accepted range is whole microseconds a JS number holds exactly, bounds included', () => {
+    assert.ok(Number.isSafeInteger(EARLIEST_INSTANT) && Number.isSafeInteger(LATEST_INSTANT));
+    assert.equal(formatInstant(EARLIEST_INSTANT), EARLIEST_INSTANT_TEXT);
+    assert.equal(formatInstant(LATEST_INSTANT), LATEST_INSTANT_TEXT);
+    assert.equal(parseInstant('1700-01-01T00:00:00Z'), EARLIEST_INSTANT);
+    assert.equal(parseInstant('2199-12-31T23:59:59.999999Z'), LATEST_INSTANT);
+    assert.equal(parseInstant('2200-01-01T00:59:59.999999+01:00'), LATEST_INSTANT, 'the offset is applied first');
+    assert.equal(parseInstant('1699-12-31T23:00:00-01:00'), EARLIEST_INSTANT);
+  });
+
+  test('instants outside the range are refused, saying on which side, after the offset', () => {
+    for (const text of [
+      '9999-12-31T23:59:59.999999Z',
+      '2200-01-01T00:00:00Z',
+      '2300-01-01T00:00:00.000001Z',
+      '2199-12-31T23:59:59.999999-00:01',
+    ]) {
+      assert.deepEqual(readInstant(text), { ok: false, error: 'too_late' }, text);
+      assert.equal(parseInstant(text), undefined, text);
+    }
+    for (const text of ['0001-01-01T00:00:00+23:59', '0001-01-01T00:00:00Z', '1699-12-31T23:59:59.999999Z']) {
+      assert.deepEqual(readInstant(text), { ok: false, error: 'too_early' }, text);
+    }
+    assert.deepEqual(readInstant('1700-01-01T00:00:00+00:01'), { ok: false, error: 'too_early' });
+    assert.deepEqual(readInstant('yesterday'), { ok: false, error: 'not_a_date_time' });
+  });
+
+  test('what a store already holds reads without a range check and never throws', () => {
+    const cases: [string, string][] = [
+      ['2026-11-20 10:00:04.5+00', '2026-11-20T10:00:04.500000Z'],
+      ['2300-01-01 00:00:00+00', '2300-01-01T00:00:00Z'],
+      ['1700-01-01 00:00:00-00:36:45', '1700-01-01T00:36:45Z'],
+      ['10000-01-01 00:00:00+00', '+010000-01-01T00:00:00Z'],
+      ['0001-12-31 00:00:00+00 BC', '0000-12-31T00:00:00Z'],
+      ['infinity', '+275760-09-13T00:00:00Z'],
+      ['-infinity', '-271821-04-20T00:00:00Z'],
+    ];
+    for (const [stored, shown] of cases) {
+      const micros = parseAnyInstant(stored);
+      assert.ok(micros !== undefined, stored);
+      assert.equal(formatInstant(micros), shown, stored);
+    }
+    assert.equal(parseAnyInstant('not a time'), undefined);
   });
 });
 

@@ -8,6 +8,8 @@ import { openStore } from '../../src/store/open-store.js';
 import { migrations } from '../../src/store/migrations/index.js';
 import { runCli, tempDir } from '../helpers/processes.js';
 
+const EXPIRY_RANGE = /--expires must be from 1700-01-01T00:00:00Z to 2199-12-31T23:59:59\.999999Z/;
+
 describe('diga-api CLI', () => {
   const dir = tempDir();
   const dbUrl = join(dir.path, 'cli.db');
@@ -175,6 +177,10 @@ describe('diga-api CLI', () => {
       [['keys', 'create', '--project', 'nope'], /--project must be a UUID/],
       [['keys', 'create', '--project', projectId, '--permissions', 'calls.fly'], /unknown permission\(s\): calls.fly/],
       [['keys', 'create', '--project', projectId, '--expires', 'tomorrow'], /--expires must be an ISO 8601/],
+      // Outside the instants both stores keep exactly (kernel/time.ts), as the API refuses them.
+      [['keys', 'create', '--project', projectId, '--expires', '9999-12-31T23:59:59.999999Z'], EXPIRY_RANGE],
+      [['keys', 'create', '--project', projectId, '--expires', '0001-01-01T00:00:00+23:59'], EXPIRY_RANGE],
+      [['keys', 'create', '--project', projectId, '--expires', '2300-01-01T00:00:00.000001Z'], EXPIRY_RANGE],
       [['demo', '--calls', '0'], /--calls must be a whole number/],
       [['demo', '--calls', 'many'], /--calls must be a whole number/],
       [['frobnicate'], /unknown command/],
@@ -185,6 +191,13 @@ describe('diga-api CLI', () => {
       assert.equal(result.code, 2, args.join(' '));
       assert.match(result.stderr, message);
       assert.match(JSON.parse(result.stdout).error, message);
+    }
+  });
+
+  test('--expires takes the bounds of the accepted range and keeps them exactly', async () => {
+    for (const bound of ['2199-12-31T23:59:59.999999Z', '1700-01-01T00:00:00Z']) {
+      const key = await json('keys', 'create', '--project', projectId, '--expires', bound);
+      assert.equal(key.expiry_date, bound);
     }
   });
 

@@ -86,8 +86,14 @@ export function foldCallEvents(
   return state;
 }
 
+/**
+ * The longest duration a call reports: `calls.duration` is a 32-bit integer on PostgreSQL, and
+ * accepted instants may lie centuries apart, so a longer span is shown as this rather than fail.
+ */
+const MAX_DURATION_SECONDS = 2 ** 31 - 1;
+
 /** Whole seconds between answer and end; 0 for a call that was never answered. */
 function durationSeconds(start: Micros | null, end: Micros): number {
   if (start === null) return 0;
-  return Math.max(0, Math.floor((end - start) / 1_000_000));
+  return Math.min(MAX_DURATION_SECONDS, Math.max(0, Math.floor((end - start) / 1_000_000)));
 }

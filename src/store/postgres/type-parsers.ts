@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { parseInstant, type Micros } from '../../kernel/time.js';
+import { parseAnyInstant, type Micros } from '../../kernel/time.js';
 
 const TIMESTAMPTZ = 1184;
 const INT8 = 20;
@@ -16,9 +16,13 @@ export const typeParsers = {
   },
 };
 
-/** Parses PostgreSQL's timestamptz text output (`2026-11-20 10:00:04.5+00`) into microseconds. */
+/**
+ * Parses PostgreSQL's timestamptz text output (`2026-11-20 10:00:04.5+00`) into microseconds,
+ * whatever instant a row holds: a read must not fail on a value written before the accepted
+ * range was enforced.
+ */
 function parsePostgresInstant(text: string): Micros {
-  const micros = parseInstant(text.replace(/([+-]\d{2})$/, '$1:00'));
+  const micros = parseAnyInstant(text);
   if (micros === undefined) throw new Error(`unexpected timestamptz value: ${text}`);
   return micros;
 }
