@@ -190,7 +190,7 @@ function validBodies(ctx: FuzzContext): object[] {
     { events: [event] },
     { events: [{ ...event, type: 'call.message', data: { role: 'user', content: 'Hola' } }] },
     { name: 'k', restricted: true, permissions: ['calls.view'] },
-    { url: 'https://hooks.example.com/x', subscribed_events: ['status_changed'] },
+    { url: 'https://127.0.0.1:9/x', subscribed_events: ['status_changed'] },
     { call_ids: [ctx.callIds[0]] },
     { subscribed_events: [] },
     { from_number: ctx.phoneNumber, to_number: '+34612345678', dynamic_variables: { patient: 'Lucía' } },
