@@ -8,11 +8,28 @@ export type Direction = 'inbound' | 'outbound';
 const bindingColumn = (direction: Direction) =>
   direction === 'inbound' ? ('inbound_version_id' as const) : ('outbound_version_id' as const);
 
-export async function insertPhone(db: Db, row: PhoneRow): Promise<void> {
-  await db
+/**
+ * Inserts the phone unless its number is held already (by any project; released and finished
+ * numbers are not held): the unique index on routing_key decides, so of two concurrent imports
+ * one wins on either store. False when the number was taken.
+ */
+export async function insertPhoneIfNumberFree(db: Db, row: PhoneRow): Promise<boolean> {
+  const result = await db
     .insertInto('phone_registers')
     .values(withDbInstants(db, row, ['created_date', 'assigned_at']))
-    .execute();
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return result.numInsertedOrUpdatedRows === 1n;
+}
+
+/** The phone that holds a number, in whichever project: a number routes to one project. */
+export async function findPhoneHolding(db: Db, routingKey: string): Promise<PhoneRow | undefined> {
+  return db
+    .selectFrom('phone_registers')
+    .selectAll()
+    .where('routing_key', '=', routingKey)
+    .where('status', 'not in', ['released', 'finished'])
+    .executeTakeFirst();
 }
 
 export function phonesOf(db: Db, projectId: string) {

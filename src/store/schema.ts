@@ -87,6 +87,8 @@ export interface PhoneRegistersTable {
   project_id: string;
   /** An E.164 number or a SIP identifier. */
   number: string;
+  /** The number as routing sees it (kernel/phone-routing-key.ts): unique among numbers held. */
+  routing_key: string;
   created_date: number;
   nickname: string | null;
   telephony_provider: string;

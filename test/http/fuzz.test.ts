@@ -91,10 +91,10 @@ describeEachBackend('fuzzing every endpoint over a real socket', (backend) => {
       sqliteFile: true,
       logger: serious.logger,
       webhooks: {
-        // No DNS from the fuzz: every webhook host is unknown.
-        resolve: async (host) => {
-          throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
-        },
+        // No DNS from the fuzz, and no webhook anywhere but loopback: the valid body's URL is the
+        // allowed 127.0.0.1, and every name resolves to loopback, so any other is refused.
+        policy: { allowHttp: false, allowedHosts: new Set(['127.0.0.1']) },
+        resolve: async () => [{ address: '127.0.0.1', family: 4 }],
       },
     });
     const calls = await seedCalls(t.app, t.runtimeToken, t.projectA, 6);

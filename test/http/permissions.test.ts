@@ -142,10 +142,11 @@ const ENDPOINTS: {
 describe('permission matrix: every public endpoint × the permission it needs', () => {
   let t: TestApp;
   before(async () => {
-    // A resolver that answers at once: the matrix is about permissions, not DNS.
+    // Webhooks at a loopback address the policy allows (no DNS, no delivery worker): the matrix
+    // is about permissions, and no test makes a webhook anywhere else.
     t = await buildTestApp({
       concurrencyIntervalMs: 60_000,
-      webhooks: { resolve: async () => [{ address: '93.184.216.34', family: 4 }] },
+      webhooks: { policy: { allowHttp: false, allowedHosts: new Set(['127.0.0.1']) } },
     });
   });
   after(() => t.close());

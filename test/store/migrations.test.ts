@@ -6,6 +6,7 @@ import { ingestEvents } from '../../src/domain/calls/ingest.js';
 import { listCalls } from '../../src/domain/calls/list-calls.js';
 import { listMessages } from '../../src/domain/calls/list-messages.js';
 import { createProject } from '../../src/domain/projects/projects.js';
+import { importPhone } from '../../src/domain/phones/import-phone.js';
 import { findCall, findCallView } from '../../src/store/calls-repo.js';
 import { servedView } from '../../src/domain/calls/call-views.js';
 import { getCallView, type CallReader } from '../../src/domain/calls/get-call.js';
@@ -256,7 +257,7 @@ describeEachBackend('upgrading a store to 0012 (which webhooks show recordings)'
     const projectId = (await createProject(store.db, 'Before the upgrade')).id;
     const id = randomUUID();
     await sql`INSERT INTO webhooks (id, project_id, url, subscribed_events, secret, created_date)
-      VALUES (${id}, ${projectId}, 'https://hooks.example.com/x', '["status_changed"]', 'whsec_x', ${dbInstant(store.db, Date.now() * 1000)})`.execute(
+      VALUES (${id}, ${projectId}, 'https://127.0.0.1:9/x', '["status_changed"]', 'whsec_x', ${dbInstant(store.db, Date.now() * 1000)})`.execute(
       store.db,
     );
     assert.ok((await migrateToLatest(store.db)).applied.includes('0012-webhook-shows-recordings'));
@@ -274,6 +275,64 @@ const unrestricted: CallReader = {
   grant: { permissions: null },
   recordingUrlOf: () => assert.fail('no recording stored here to sign'),
 };
+
+describeEachBackend('upgrading a store to 0013 (one project per phone number)', (backend) => {
+  let store: Store;
+  withUnmigratedStore(backend, (opened) => (store = opened));
+
+  test('of projects that imported one number, the earliest keeps it and the others are released', async () => {
+    const migrator = new Migrator({ db: store.db, provider: migrationProvider });
+    assert.equal((await migrator.migrateTo('0010-render-missing-views')).error, undefined);
+    const [a, b, c, d] = (await Promise.all(
+      ['A', 'B', 'C', 'D'].map(async (name) => (await createProject(store.db, name)).id),
+    )) as [string, string, string, string];
+    const at = (seconds: number) => {
+      const micros = Date.parse('2026-01-01T00:00:00Z') * 1000 + seconds * 1_000_000;
+      return backend === 'postgres' ? new Date(micros / 1000).toISOString() : micros;
+    };
+    const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    // Phones as imported before a number had one holder: [id, project, number, imported at, status].
+    const phones: [string, string, string, number, string][] = [
+      [id(1), d, '+34910000001', 0, 'released'], // released already: holds nothing
+      [id(2), a, '+34910000001', 10, 'assigned'], // the earliest live import: keeps it
+      [id(3), b, '+34910000001', 20, 'assigned'],
+      [id(4), c, '+34910000001', 10, 'assigned'], // same instant as A's: the id breaks the tie
+      [id(5), b, 'desk@trunk.example', 5, 'assigned'], // keeps it
+      [id(6), a, 'sip:desk@Trunk.example:5060', 30, 'assigned'], // the same line, spelled otherwise
+      [id(7), b, '+34910000009', 40, 'assigned'], // no one else's
+    ];
+    for (const [phoneId, projectId, number, seconds, status] of phones) {
+      await sql`INSERT INTO phone_registers
+          (id, project_id, number, created_date, telephony_provider, status, assigned_at)
+        VALUES (${phoneId}, ${projectId}, ${number}, ${at(seconds)}, 'custom', ${status}, ${at(seconds)})`.execute(
+        store.db,
+      );
+    }
+
+    await migrateToLatest(store.db);
+    const kept = await store.db.selectFrom('phone_registers').select(['id', 'routing_key']).orderBy('id').execute();
+    assert.deepEqual(
+      kept.map((p) => [p.id, p.routing_key]),
+      [
+        [id(1), '+34910000001'],
+        [id(2), '+34910000001'],
+        [id(5), 'desk@trunk.example'],
+        [id(7), '+34910000009'],
+      ],
+    );
+    // From now on the index decides: B cannot import the number A kept, in any spelling.
+    for (const [number, holder] of [
+      ['+34910000001', a],
+      ['sips:desk@TRUNK.example', b],
+    ] as const) {
+      await assert.rejects(
+        importPhone(store.db, holder === a ? b : a, { phone_number: number }),
+        (error: Error & { errorCode?: string; message: string }) =>
+          error.errorCode === 'PHONE_NUMBER_ALREADY_EXISTS' && /another project/.test(error.message),
+      );
+    }
+  });
+});
 
 /** Gives the suite a file store with no migration run, opened before its tests and closed after them. */
 function withUnmigratedStore(backend: BackendName, use: (store: Store) => void): void {

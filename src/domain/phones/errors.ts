@@ -7,6 +7,13 @@ export const phoneErrors = {
   notFound: (what: string) => new ApiError(404, 'PHONE_NUMBER_NOT_FOUND', `Phone number ${what} not found`),
   alreadyInProject: (number: string) =>
     new ApiError(409, 'PHONE_NUMBER_ALREADY_EXISTS', `Phone number ${number} is already in this project`),
+  /** A number routes to one project; this says only that another holds it, never which. */
+  heldByAnotherProject: () =>
+    new ApiError(
+      409,
+      'PHONE_NUMBER_ALREADY_EXISTS',
+      'This phone number is already imported by another project; release it there first',
+    ),
   agentPublishedElsewhere: (agentId: string, publishedVersionId: string, phoneId: string, direction: Direction) =>
     new ApiError(
       409,

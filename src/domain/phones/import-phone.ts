@@ -2,7 +2,13 @@ import type { Static } from '@sinclair/typebox';
 import type { ImportPhoneRequestSchema } from '../../contract/phones.js';
 import type { Db } from '../../store/database.js';
 import { withRetries } from '../../store/failures.js';
-import { findPhoneByNumber, insertPhone, type PhoneRow } from '../../store/phones-repo.js';
+import {
+  findPhoneByNumber,
+  findPhoneHolding,
+  insertPhoneIfNumberFree,
+  type PhoneRow,
+} from '../../store/phones-repo.js';
+import { phoneRoutingKey } from '../../kernel/phone-routing-key.js';
 import { nowMicros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';
 import { phoneErrors } from './errors.js';
@@ -12,7 +18,11 @@ import { toPhoneView, type PhoneView } from './view.js';
 
 export type ImportPhoneRequest = Static<typeof ImportPhoneRequestSchema>;
 
-/** Imports a number or SIP identifier of the customer's own trunk: assigned at once. */
+/**
+ * Imports a number or SIP identifier of the customer's own trunk: assigned at once. A number
+ * routes to one project, so one another project holds (in any spelling of it) is a 409 until
+ * released there.
+ */
 export async function importPhone(db: Db, projectId: string, request: ImportPhoneRequest): Promise<PhoneView> {
   const number = request.phone_number.trim();
   if (!isE164(number) && !isSipIdentifier(number)) throw phoneErrors.notANumber(request.phone_number);
@@ -21,6 +31,7 @@ export async function importPhone(db: Db, projectId: string, request: ImportPhon
     id: newId(),
     project_id: projectId,
     number,
+    routing_key: phoneRoutingKey(number),
     created_date: now,
     nickname: request.nickname ?? null,
     telephony_provider: 'custom',
@@ -30,11 +41,15 @@ export async function importPhone(db: Db, projectId: string, request: ImportPhon
     outbound_version_id: null,
     sip_config: JSON.stringify(sipConfigOf(request)),
   };
-  // A concurrent import of the same number loses on the unique index and is retried into the 409.
+  // The unique index decides between concurrent imports; the loser learns who holds the number.
   await withRetries(() =>
     db.transaction().execute(async (trx) => {
-      if ((await findPhoneByNumber(trx, projectId, number)) !== undefined) throw phoneErrors.alreadyInProject(number);
-      await insertPhone(trx, row);
+      if (await insertPhoneIfNumberFree(trx, row)) return;
+      const holder =
+        (await findPhoneHolding(trx, row.routing_key)) ?? (await findPhoneByNumber(trx, projectId, number));
+      throw holder === undefined || holder.project_id === projectId
+        ? phoneErrors.alreadyInProject(number)
+        : phoneErrors.heldByAnotherProject();
     }),
   );
   return toPhoneView(row, new Map());

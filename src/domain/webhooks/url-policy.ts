@@ -1,11 +1,12 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { classifyAddress } from './special-addresses.js';
 
 /**
  * Where webhooks may point (server-side request forgery defence). By default only https, no
- * credentials in the URL, and no address a customer should not reach through us: loopback,
- * private networks, link-local (which holds the cloud metadata service), carrier-grade NAT,
- * multicast, reserved and unspecified ranges, in IPv4 and IPv6 (IPv4-mapped included). Checked
+ * credentials in the URL, and no address that is not globally reachable (special-addresses.ts:
+ * loopback, private networks, link-local with the cloud metadata service, carrier-grade NAT,
+ * every IPv6 form that carries one of those, and the rest of IANA's special ranges). Checked
  * on the URL when a webhook is saved, and on every address the name resolves to when it is
  * delivered, using the very address connected to (no second lookup to rebind).
  */
@@ -20,53 +21,16 @@ export type Resolver = (hostname: string) => Promise<{ address: string; family: 
 
 export const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
-const FORBIDDEN = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  FORBIDDEN.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-  ['64:ff9b::', 96],
-] as const) {
-  FORBIDDEN.addSubnet(network, prefix, 'ipv6');
-}
-
-// IPv4-mapped IPv6 (::ffff:a.b.c.d, which URL parsing writes as ::ffff:7f00:1): never a webhook's.
-// Its own list, because a BlockList matches plain IPv4 addresses against a mapped range too.
-const MAPPED = new BlockList();
-MAPPED.addSubnet('::ffff:0:0', 96, 'ipv6');
-
 const FORBIDDEN_NAMES = /(^|\.)(localhost|internal|local)$|^metadata\.google\.internal$/i;
 
 export class ForbiddenDestinationError extends Error {
   override name = 'ForbiddenDestinationError';
 }
 
-/** Why `address` may not be delivered to, or undefined when it may. */
+/** Why `address` may not be delivered to, or undefined when it may (special-addresses.ts decides). */
 export function forbiddenAddress(address: string): string | undefined {
-  const family = isIP(address);
-  if (family === 0) return `${address} is not an IP address`;
-  if (family === 6 && MAPPED.check(address, 'ipv6')) return `${address} is an IPv4-mapped address`;
-  if (FORBIDDEN.check(address, family === 4 ? 'ipv4' : 'ipv6')) {
-    return `${address} is a loopback, private, link-local or reserved address`;
-  }
-  return undefined;
+  const verdict = classifyAddress(address);
+  return verdict.reachable ? undefined : `${address} is not publicly reachable: ${verdict.range}`;
 }
 
 /** Why a webhook URL is not acceptable as written, or undefined when it is. */
@@ -84,7 +48,7 @@ export function urlProblem(text: string, policy: UrlPolicy): string | undefined 
   const host = hostOf(url);
   if (policy.allowedHosts.has(host)) return undefined;
   if (isIP(host) !== 0) return forbiddenAddress(host);
-  if (FORBIDDEN_NAMES.test(host)) return `${host} is a local or internal host name`;
+  if (FORBIDDEN_NAMES.test(host.replace(/\.$/, ''))) return `${host} is a local or internal host name`;
   return undefined;
 }
 
@@ -101,9 +65,10 @@ export async function vettedAddresses(
   const addresses = literal !== 0 ? [{ address: host, family: literal }] : await resolve(host);
   if (policy.allowedHosts.has(host)) return addresses;
   if (addresses.length === 0) throw new ForbiddenDestinationError(`${host} does not resolve`);
-  for (const { address } of addresses) {
-    const problem = forbiddenAddress(address);
-    if (problem !== undefined) throw new ForbiddenDestinationError(`${host} resolves to ${problem}`);
+  // The message names no address: it reaches the customer (a 422, the delivery log), and what a
+  // name resolves to inside our network is not theirs to learn.
+  if (addresses.some(({ address }) => forbiddenAddress(address) !== undefined)) {
+    throw new ForbiddenDestinationError(`${host} resolves to an address that is not publicly reachable`);
   }
   return addresses;
 }

@@ -10,6 +10,7 @@ import * as viewsTable from './0008-views-table.js';
 import * as eventsKeyedByCall from './0009-events-keyed-by-call.js';
 import * as renderMissingViews from './0010-render-missing-views.js';
 import * as webhookShowsRecordings from './0012-webhook-shows-recordings.js';
+import * as oneHolderPerNumber from './0013-one-holder-per-number.js';
 
 /** Every migration, numbered and forward-only. Add new ones at the end; never edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0009-events-keyed-by-call': eventsKeyedByCall,
   '0010-render-missing-views': renderMissingViews,
   '0012-webhook-shows-recordings': webhookShowsRecordings,
+  '0013-one-holder-per-number': oneHolderPerNumber,
 };
 
 export const migrationProvider: MigrationProvider = {
