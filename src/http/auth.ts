@@ -46,7 +46,7 @@ export function requireApiKey(deps: RouteDeps, permission: Permission, action: s
     }
     // Responses to an authenticated caller hold that project's data: never cache them.
     reply.header('cache-control', 'no-store');
-    await rateLimits.chargeApiKey(principal.keyId, reply);
+    await rateLimits.chargeApiKey(principal.keyId, principal.projectId, reply);
     if (!allows(principal, permission)) throw errors.missingPermissions(action);
     request.principal = principal;
   };
