@@ -49,7 +49,9 @@ function declaredLength(raw: IncomingMessage): number | undefined {
 function bounded(
   raw: IncomingMessage,
   payload: Readable,
-  declared: number | undefined, deadline: BodyDeadline): Readable {
+  declared: number | undefined,
+  deadline: BodyDeadline,
+): Readable {
   const started = performance.now();
   let received = 0;
   const allowedMs = () => deadline.timeoutMs + ((declared ?? received) / deadline.minBytesPerSecond) * 1000;

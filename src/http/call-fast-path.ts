@@ -127,7 +127,8 @@ export function callFastPath(
       return;
     }
     try {
-      if (!answer(request, response, started, principal, view ?? callErrors.notFound(callId))) fastify(request, response);
+      if (!answer(request, response, started, principal, view ?? callErrors.notFound(callId)))
+        fastify(request, response);
     } catch (error) {
       unexpected(response)(error);
     }
