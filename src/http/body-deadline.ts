@@ -25,10 +25,13 @@ const tooSlow = () =>
  * Timed from the end of those checks, which is where the time spent waiting on the body begins.
  */
 export function registerBodyDeadline(app: FastifyInstance, deadline: BodyDeadline = DEFAULT_BODY_DEADLINE): void {
-  app.addHook('preParsing', (request, _reply, payload, done) => {
+  app.addHook('preParsing', (request, reply, payload, done) => {
     const raw = request.raw;
     if (raw.complete || !hasBody(raw)) return done(null, payload);
-    done(null, bounded(raw, payload, declaredLength(raw), deadline));
+    const through = bounded(raw, payload, declaredLength(raw), deadline);
+    // Answered without reading it all (a 413 on the declared length, say): nothing waits on it.
+    reply.raw.once('close', () => through.destroy());
+    done(null, through);
   });
 }
 
@@ -76,6 +79,8 @@ function bounded(
     stop();
     if (!raw.complete) through.destroy(new Error('the client closed the request before its body ended'));
   });
+  // Its reader listens for its errors; one that arrives when no reader is left must not be fatal.
+  through.on('error', () => {});
   through.once('close', () => {
     stop();
     payload.unpipe(through);
