@@ -154,46 +154,52 @@ describeEachBackend('concurrency stream: caps and lifetime', (backend) => {
     return { http: response.status, error_code: body.error_code, message: body.message };
   };
 
-  test('a key may hold perKey streams open and a project perProject; a closed one frees its slot', async () => {
-    const [first, second, third] = [
-      await t.keyFor(t.projectA, null),
-      await t.keyFor(t.projectA, null),
-      await t.keyFor(t.projectA, null),
-    ] as [string, string, string];
-    const open: EventStream[] = [];
-    try {
-      for (const key of [first, first, second]) open.push(await openStream(`${base}/v1/call/concurrency/stream`, key));
-      assert.deepEqual(
-        open.map((s) => s.status),
-        [200, 200, 200],
-      );
-      assert.deepEqual(await refusal(first), {
-        http: 429,
-        error_code: 'TOO_MANY_STREAMS',
-        message: 'Too many open concurrency streams for this key (at most 2); close one first',
-      });
-      assert.deepEqual(await refusal(third), {
-        http: 429,
-        error_code: 'TOO_MANY_STREAMS',
-        message: 'Too many open concurrency streams for this project (at most 3); close one first',
-      });
-      const other = await openStream(`${base}/v1/call/concurrency/stream`, t.keyB);
-      open.push(other);
-      assert.equal(other.status, 200, "another project's streams are its own");
+  // Without caps the refused requests would be streams that never end: the timeout stands for "never".
+  test(
+    'a key may hold perKey streams open and a project perProject; a closed one frees its slot',
+    { timeout: 10_000 },
+    async () => {
+      const [first, second, third] = [
+        await t.keyFor(t.projectA, null),
+        await t.keyFor(t.projectA, null),
+        await t.keyFor(t.projectA, null),
+      ] as [string, string, string];
+      const open: EventStream[] = [];
+      try {
+        for (const key of [first, first, second])
+          open.push(await openStream(`${base}/v1/call/concurrency/stream`, key));
+        assert.deepEqual(
+          open.map((s) => s.status),
+          [200, 200, 200],
+        );
+        assert.deepEqual(await refusal(first), {
+          http: 429,
+          error_code: 'TOO_MANY_STREAMS',
+          message: 'Too many open concurrency streams for this key (at most 2); close one first',
+        });
+        assert.deepEqual(await refusal(third), {
+          http: 429,
+          error_code: 'TOO_MANY_STREAMS',
+          message: 'Too many open concurrency streams for this project (at most 3); close one first',
+        });
+        const other = await openStream(`${base}/v1/call/concurrency/stream`, t.keyB);
+        open.push(other);
+        assert.equal(other.status, 200, "another project's streams are its own");
 
-      open.shift()?.close();
-      const again = await pollUntil(
-        'the closed stream has given its slot back',
-        () => openStream(`${base}/v1/call/concurrency/stream`, first),
-        (s) => s.status === 200 || (s.close(), false),
-        { everyMs: 20 },
-      );
-      open.push(again);
-      assert.deepEqual(await again.next(), { active_calls: 0 });
-    } finally {
-      for (const stream of open) stream.close();
-    }
-  });
+        open.shift()?.close();
+        const again = await pollUntil(
+          'the closed stream has given its slot back',
+          () => openStream(`${base}/v1/call/concurrency/stream`, first),
+          (s) => s.status === 200 || (s.close(), false),
+          { everyMs: 20 },
+        );
+        open.push(again);
+        assert.deepEqual(await again.next(), { active_calls: 0 });
+      } finally {
+        for (const stream of open) stream.close();
+      }
+    },
+  );
 });
 
 describeEachBackend('concurrency stream: lifetime and one count per project', (backend) => {
