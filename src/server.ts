@@ -77,7 +77,10 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
       app.log.warn({ err: { message, code } }, 'store connection error');
       return true;
     };
-    const connections = connectionCapsFor(config.connections, config.poolSize);
+    const connections = connectionCapsFor(config.connections, {
+      poolSize: config.poolSize,
+      behindProxy: config.trustProxy !== false,
+    });
     capConnections(app.server, connections);
     const address = await app.listen({ host: config.host, port: config.port });
     if (created) out.write(firstStartBanner(created, address));

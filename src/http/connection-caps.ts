@@ -19,15 +19,17 @@ const MOST_PER_ADDRESS = 256;
  * the process runs out of file descriptors (a process out of them cannot accept even its health
  * check, nor open a file or a store connection), keeping 64 and the store's pool for the rest;
  * 256 per address, or a quarter of the total if that is less, so one address cannot take them all.
+ * Behind a trusted proxy every connection comes from the proxy, which is left to cap its clients:
+ * no cap per address unless one is configured.
  */
 export function connectionCapsFor(
   configured: Partial<ConnectionCaps>,
-  poolSize: number,
-  fdLimit = openFileLimit(),
+  { poolSize, behindProxy, fdLimit = openFileLimit() }: { poolSize: number; behindProxy: boolean; fdLimit?: number },
 ): ConnectionCaps {
   const fromFds = fdLimit === undefined ? MOST_CONNECTIONS : fdLimit - RESERVED_FDS - poolSize;
   const max = configured.max ?? Math.max(1, Math.min(MOST_CONNECTIONS, fromFds));
-  const perAddress = configured.perAddress ?? Math.max(1, Math.min(MOST_PER_ADDRESS, Math.floor(max / 4)));
+  const perAddress =
+    configured.perAddress ?? (behindProxy ? max : Math.max(1, Math.min(MOST_PER_ADDRESS, Math.floor(max / 4))));
   return { max, perAddress };
 }
 
