@@ -28,12 +28,13 @@ export interface Headers {
 }
 
 /**
- * The rate limits the auth hooks apply. Credentialed requests are charged to their key's or
- * token's bucket (shared across processes on PostgreSQL). Failed credentials are charged to
- * their address's bucket in memory, and a request whose credential is not already known valid
- * is refused before any store lookup once that budget is spent: a flood of bad or missing keys
- * is stopped without touching the database, and good credentials never spend it (not even for
- * a moment, so a busy runtime with many requests in flight is never refused for its address).
+ * The rate limits the auth hooks apply. Credentialed requests are charged to their key's (and
+ * its project's) or token's bucket (shared across processes on PostgreSQL). Failed credentials
+ * are charged to their address's bucket in memory, and a request whose credential is not
+ * already known valid is refused before any store lookup once that budget is spent: a flood of
+ * bad or missing keys is stopped without touching the database, and good credentials never
+ * spend it (not even for a moment, so a busy runtime with many requests in flight is never
+ * refused for its address).
  */
 export class RateLimits {
   private readonly addresses = new MemoryLimiter();
