@@ -1,5 +1,10 @@
 import { createServer, type RequestListener, type Server, type ServerOptions } from 'node:http';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { errors } from './kernel/errors.js';
 import { sendApiError } from './http/error-handler.js';
@@ -18,12 +23,15 @@ import type { HttpLimits } from './config.js';
 import { clientErrorHandler, refuseConnect } from './http/client-errors.js';
 import { responseHeaders, securityHeaders } from './http/response-headers.js';
 import { callFastPath, type FastPath } from './http/call-fast-path.js';
+import { registerBodyDeadline, type BodyDeadline } from './http/body-deadline.js';
 import { requestIdOf } from './http/request-id.js';
 import { loggableError } from './http/loggable-error.js';
 import { loggableRequest } from './http/loggable-url.js';
 import { RateLimits } from './domain/rate-limits/rate-limits.js';
 import { DialSignal } from './domain/dialing/dial-jobs.js';
 import { DEFAULT_DIALING, type DialingOptions } from './domain/dialing/settings.js';
+import { ConcurrencyFeed } from './domain/calls/concurrency-feed.js';
+import { StreamSlots, type StreamLimits } from './domain/calls/stream-slots.js';
 
 export interface AppDeps {
   db: Db;
@@ -38,6 +46,8 @@ export interface AppDeps {
   clock?: () => Micros;
   logger?: FastifyServerOptions['logger'];
   bodyLimit?: number;
+  /** How long a request body may take to arrive (body-deadline.ts); its defaults when absent. */
+  bodyDeadline?: BodyDeadline;
   /** Node's own limits on connections; Node's defaults when absent. */
   http?: HttpLimits;
   /** Origins allowed to call from a browser; absent or empty: CORS closed. */
@@ -54,6 +64,8 @@ export interface AppDeps {
     publicUrl?: string;
   };
   concurrencyIntervalMs?: number;
+  /** Concurrency streams: open at once per key (5) and per project (20), and their lifetime (15 min). */
+  streams?: Partial<StreamLimits & { maxLifetimeMs: number }>;
   /** How often finished dial jobs and expired Idempotency-Keys are purged; default a minute. */
   maintenanceIntervalMs?: number;
   /** Outbound calls; DEFAULT_DIALING when absent. */
@@ -98,7 +110,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.server.on('connect', refuseConnect);
   const closing = await registerConventions(app, { setResponseHeaders, corsOrigins: deps.corsOrigins ?? new Set() });
-  const routeDeps = await routeDepsOf(deps);
+  registerBodyDeadline(app, deps.bodyDeadline);
+  const routeDeps = await routeDepsOf(deps, app.log);
   if (deps.fastPath ?? true) {
     fastPath = callFastPath(routeDeps, {
       log: app.log,
@@ -124,7 +137,7 @@ function withRedaction(logger: NonNullable<AppDeps['logger']>): AppDeps['logger'
 }
 
 /** What the routes are given: the domain's context and what this app keeps for them. */
-async function routeDepsOf(deps: AppDeps): Promise<RouteDeps> {
+async function routeDepsOf(deps: AppDeps, log: FastifyBaseLogger): Promise<RouteDeps> {
   return {
     db: deps.db,
     blobs: deps.recordings.blobs,
@@ -137,7 +150,13 @@ async function routeDepsOf(deps: AppDeps): Promise<RouteDeps> {
       publicUrl: deps.recordings.publicUrl,
     },
     streams: new Set(),
-    concurrencyIntervalMs: deps.concurrencyIntervalMs ?? 5000,
+    concurrency: {
+      feed: ConcurrencyFeed.overStore(deps.db, deps.concurrencyIntervalMs ?? 5000, (error) =>
+        log.warn({ err: error }, 'concurrency count failed'),
+      ),
+      slots: new StreamSlots({ perKey: deps.streams?.perKey ?? 5, perProject: deps.streams?.perProject ?? 20 }),
+      maxLifetimeMs: deps.streams?.maxLifetimeMs ?? 15 * 60_000,
+    },
     webhookTargets: {
       policy: deps.webhooks?.policy ?? { allowHttp: false, allowedHosts: new Set() },
       resolve: deps.webhooks?.resolve ?? systemResolver,

@@ -26,6 +26,10 @@ export interface Config {
   bodyLimit: number;
   /** Connection limits against slow or greedy clients (see HttpLimits). */
   http: HttpLimits;
+  /** An authenticated request body must arrive within timeoutMs plus a second per minBytesPerSecond of it. */
+  bodyDeadline: { timeoutMs: number; minBytesPerSecond: number };
+  /** Open connections, in all and per client address; unset: derived from the open-file limit at start. */
+  connections: { max: number | undefined; perAddress: number | undefined };
   /** Origins allowed to call the API from a browser; empty: CORS closed. */
   corsOrigins: Set<string>;
   /** Fastify's trustProxy: which proxies' X-Forwarded-For to believe for the client address. */
@@ -47,6 +51,8 @@ export interface Config {
   production: boolean;
   /** How often the concurrency stream sends the active call count, in milliseconds. */
   concurrencyIntervalMs: number;
+  /** Concurrency streams open at once per API key and per project (per process), and their lifetime. */
+  streams: { perKey: number; perProject: number; maxLifetimeMs: number };
   /** Outbound calls: per-project defaults and the dial-job leases. */
   dialing: DialingOptions;
   webhooks: {
@@ -108,10 +114,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxRequestsPerSocket: integer(env, 'DIGA_MAX_REQUESTS_PER_SOCKET', 10_000, 0, 100_000_000),
       maxHeaderBytes: integer(env, 'DIGA_MAX_HEADER_BYTES', 16 * 1024, 1024, 1024 * 1024),
     },
+    bodyDeadline: {
+      timeoutMs: integer(env, 'DIGA_BODY_TIMEOUT_MS', 10_000, 100, 3_600_000),
+      minBytesPerSecond: integer(env, 'DIGA_BODY_MIN_BYTES_PER_SECOND', 256 * 1024, 1, 1024 ** 3),
+    },
+    connections: {
+      max: optionalInteger(env, 'DIGA_MAX_CONNECTIONS', 1, 1_000_000),
+      perAddress: optionalInteger(env, 'DIGA_MAX_CONNECTIONS_PER_ADDRESS', 1, 1_000_000),
+    },
     corsOrigins: new Set(list(env.DIGA_CORS_ORIGINS).map((origin) => origin.replace(/\/+$/, ''))),
     trustProxy: trustProxy(env),
     rateLimits: {
       apiKey: ratePolicy(env, 'DIGA_RATE_LIMIT', 'api-key', 100, 200),
+      project: ratePolicy(env, 'DIGA_PROJECT_RATE_LIMIT', 'project', 200, 400),
       runtimeToken: ratePolicy(env, 'DIGA_RUNTIME_RATE_LIMIT', 'runtime-token', 500, 1000),
       unauthenticated: ratePolicy(env, 'DIGA_UNAUTHENTICATED_RATE_LIMIT', 'unauthenticated', 10, 50),
     },
@@ -123,6 +138,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: publicUrl(env),
     production: env.NODE_ENV?.trim() === 'production',
     concurrencyIntervalMs: integer(env, 'DIGA_CONCURRENCY_INTERVAL_MS', 5000, 100, 600_000),
+    streams: {
+      perKey: integer(env, 'DIGA_STREAMS_PER_KEY', 5, 1, 100_000),
+      perProject: integer(env, 'DIGA_STREAMS_PER_PROJECT', 20, 1, 1_000_000),
+      maxLifetimeMs: integer(env, 'DIGA_STREAM_MAX_LIFETIME_SECONDS', 900, 1, 86_400) * 1000,
+    },
     dialing: {
       maxConcurrentCalls: integer(env, 'DIGA_MAX_CONCURRENT_CALLS', 10, 1, 100_000),
       allowedCountryCodes: ['34', ...callingCodes(env)],
@@ -241,6 +261,10 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
   }
   return value;
+}
+
+function optionalInteger(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
+  return env[name]?.trim() ? integer(env, name, min, min, max) : undefined;
 }
 
 function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {

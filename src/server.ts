@@ -9,6 +9,7 @@ import { openStore } from './store/open-store.js';
 import { migrateToLatest, pendingMigrations } from './store/migrate.js';
 import { RateLimits } from './domain/rate-limits/rate-limits.js';
 import { stdoutLog } from './kernel/turn-buffered-stream.js';
+import { capConnections, connectionCapsFor } from './http/connection-caps.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -47,6 +48,7 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
       db: store.db,
       storeGeneration: store.generation,
       bodyLimit: config.bodyLimit,
+      bodyDeadline: config.bodyDeadline,
       http: config.http,
       corsOrigins: config.corsOrigins,
       hsts: config.publicUrl?.startsWith('https:') ?? false,
@@ -59,6 +61,7 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
         publicUrl: config.publicUrl,
       },
       concurrencyIntervalMs: config.concurrencyIntervalMs,
+      streams: config.streams,
       dialing: config.dialing,
       webhooks: {
         policy: { allowHttp: config.webhooks.allowHttp, allowedHosts: config.webhooks.allowedHosts },
@@ -76,11 +79,16 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
       app.log.warn({ err: { message, code } }, 'store connection error');
       return true;
     };
+    const connections = connectionCapsFor(config.connections, {
+      poolSize: config.poolSize,
+      behindProxy: config.trustProxy !== false,
+    });
+    capConnections(app.server, connections);
     const address = await app.listen({ host: config.host, port: config.port });
     if (created) out.write(firstStartBanner(created, address));
     if (leftovers > 0)
       app.log.warn({ removed: leftovers }, 'removed recording uploads an earlier process left unfinished');
-    app.log.info({ store: store.description }, 'diga-api ready');
+    app.log.info({ store: store.description, connections }, 'diga-api ready');
     for (const risk of risks) app.log.warn(risk);
     if (config.secretPepper === undefined && store.dialect === 'postgres') {
       app.log.warn('DIGA_SECRET_PEPPER is not set: credentials are stored as plain SHA-256 digests (docs/SECURITY.md)');

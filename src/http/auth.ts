@@ -28,8 +28,8 @@ export function bearerToken(request: { headers: IncomingHttpHeaders }): string |
 /**
  * onRequest hook for the public API: runs before body parsing and validation, so a request
  * without a valid key is a 401 whatever else is wrong with it (or a 429 once its address has
- * sent too many such), one over its key's rate a 429, and one without the permission a 403.
- * `action` completes Diga's message "Missing required permissions to …".
+ * sent too many such), one over its key's or its project's rate a 429, and one without the
+ * permission a 403. `action` completes Diga's message "Missing required permissions to …".
  */
 export function requireApiKey(deps: RouteDeps, permission: Permission, action: string): onRequestHookHandler {
   const { db, clock, credentialCache, rateLimits } = deps;
@@ -46,7 +46,7 @@ export function requireApiKey(deps: RouteDeps, permission: Permission, action: s
     }
     // Responses to an authenticated caller hold that project's data: never cache them.
     reply.header('cache-control', 'no-store');
-    await rateLimits.chargeApiKey(principal.keyId, reply);
+    await rateLimits.chargeApiKey(principal.keyId, principal.projectId, reply);
     if (!allows(principal, permission)) throw errors.missingPermissions(action);
     request.principal = principal;
   };

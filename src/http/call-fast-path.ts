@@ -67,11 +67,11 @@ export function callFastPath(
     request: IncomingMessage,
     response: ServerResponse,
     started: number,
-    keyId: string,
+    { keyId, projectId }: { keyId: string; projectId: string },
     found: string | ApiError,
   ): boolean {
     // Charged once the answer is certain, so a request handed to Fastify is charged once.
-    const rateHeaders = rateLimits.chargeApiKeyNow(keyId);
+    const rateHeaders = rateLimits.chargeApiKeyNow(keyId, projectId);
     if (rateHeaders === undefined) return false;
     const reqId = requestIdOf(request);
     const ok = typeof found === 'string';
@@ -103,7 +103,7 @@ export function callFastPath(
     const token = eligible ? bearerToken(request) : undefined;
     const principal = token === undefined ? undefined : cachedApiKey(db, token, credentialCache, clock());
     if (principal === undefined || !allows(principal, 'calls.view')) return fastify(request, response);
-    const { projectId, keyId } = principal;
+    const { projectId } = principal;
     // The route's reader (callReaderFor): the key's grant decides whether recording_url shows;
     // the signer is called only for a call whose recording is stored here, as the route signs.
     const reader: CallReader = {
@@ -122,7 +122,7 @@ export function callFastPath(
     }
     if (view === undefined) {
       const settle = (found: string | ApiError) => {
-        if (!answer(request, response, started, keyId, found)) fastify(request, response);
+        if (!answer(request, response, started, principal, found)) fastify(request, response);
       };
       getCallView(db, projectId, callId, reader)
         .then(settle, (error: unknown) =>
@@ -132,7 +132,8 @@ export function callFastPath(
       return;
     }
     try {
-      if (!answer(request, response, started, keyId, view ?? callErrors.notFound(callId))) fastify(request, response);
+      if (!answer(request, response, started, principal, view ?? callErrors.notFound(callId)))
+        fastify(request, response);
     } catch (error) {
       unexpected(response)(error);
     }

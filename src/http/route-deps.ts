@@ -5,6 +5,8 @@ import type { WebhookTargets } from '../domain/webhooks/targets.js';
 import type { RateLimits } from '../domain/rate-limits/rate-limits.js';
 import type { DialSignal } from '../domain/dialing/dial-jobs.js';
 import type { DialingOptions } from '../domain/dialing/settings.js';
+import type { ConcurrencyFeed } from '../domain/calls/concurrency-feed.js';
+import type { StreamSlots } from '../domain/calls/stream-slots.js';
 
 /** What every route plugin is given: the domain's context, and what this app keeps for its routes. */
 export interface RouteDeps extends DomainContext {
@@ -20,7 +22,8 @@ export interface RouteDeps extends DomainContext {
   };
   /** Open server-sent event streams, closed when the server shuts down. */
   streams: Set<() => void>;
-  concurrencyIntervalMs: number;
+  /** GET /v1/call/concurrency/stream: one count per project, slots per key and project, a lifetime. */
+  concurrency: { feed: ConcurrencyFeed; slots: StreamSlots; maxLifetimeMs: number };
   /** Which webhook URLs are acceptable, and how their names resolve. */
   webhookTargets: WebhookTargets;
   /** Outbound calls: caps, allowed countries, leases. */

@@ -75,10 +75,20 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the built server on a free port and waits until it says it is ready (logged at info). */
-export async function startServerProcess(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+/**
+ * Starts the built server on a free port and waits until it says it is ready (logged at info).
+ * `fdLimit`: started under `ulimit -n` of that many open files.
+ */
+export async function startServerProcess(
+  env: NodeJS.ProcessEnv,
+  options: { fdLimit?: number } = {},
+): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [builtServer], {
+  const [command, args] =
+    options.fdLimit === undefined
+      ? [process.execPath, [builtServer]]
+      : ['bash', ['-c', `ulimit -n ${options.fdLimit} && exec "$0" "$@"`, process.execPath, builtServer]];
+  const child = spawn(command, args, {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

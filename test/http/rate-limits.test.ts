@@ -37,6 +37,39 @@ describe('token buckets', () => {
     assert.equal(limiter.take('other', policy).allowed, true, 'buckets are independent');
   });
 
+  test("a request refused by its project's bucket gives its key's token back", async () => {
+    let now = 0;
+    const limits = new RateLimits(
+      { apiKey: { name: 'api-key', burst: 4, perSecond: 0.001 }, project: { name: 'project', burst: 1, perSecond: 1 } },
+      new MemoryLimiter(() => now),
+    );
+    const reply = { header: () => undefined };
+    const charge = () =>
+      limits.chargeApiKey('k', 'p', reply).then(
+        () => 'allowed',
+        (error: { headers: Record<string, string> }) => error.headers['ratelimit-policy'],
+      );
+    assert.equal(await charge(), 'allowed', "the project's one token (the key has 3 left)");
+    assert.equal(await charge(), '"project";q=1;w=1');
+    assert.equal(await charge(), '"project";q=1;w=1');
+    assert.equal(limits.chargeApiKeyNow('k', 'p'), undefined, 'the fast path too gives it back');
+    now += 1000;
+    assert.equal(await charge(), 'allowed', 'the key has 2 left');
+    now += 1000;
+    assert.deepEqual(
+      limits.chargeApiKeyNow('k', 'p'),
+      [
+        ['ratelimit-policy', '"project";q=1;w=1'],
+        ['ratelimit', '"project";r=0;t=1'],
+      ],
+      'the headers name the bucket with fewer left',
+    );
+    now += 1000;
+    assert.equal(await charge(), 'allowed', "the key's last");
+    now += 1000;
+    assert.equal(await charge(), '"api-key";q=4;w=4000', 'only now is the key spent: refusals cost it nothing');
+  });
+
   test('headers follow the IETF RateLimit fields', () => {
     const policy = { name: 'api-key', burst: 200, perSecond: 100 };
     assert.deepEqual(
@@ -107,6 +140,47 @@ describeEachBackend('rate limits', (backend) => {
       headers: { authorization: `Bearer ${t.keyB}` },
     });
     assert.equal(third.statusCode, 404);
+  });
+});
+
+describeEachBackend('rate limits per project', (backend) => {
+  const perProject = { name: 'project', burst: 8, perSecond: 0.01 };
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp({ backend, rateLimits: { apiKey: perKey, project: perProject } });
+  });
+  after(() => t.close());
+
+  test("five keys of one project together get the project's budget, not five keys' worth", async () => {
+    const keys = [];
+    for (let i = 0; i < 5; i += 1) keys.push(await t.keyFor(t.projectA, null));
+    const answers = [];
+    // Round robin: each key has 3 of its own, 15 in all; the project has 8.
+    for (let round = 0; round < perKey.burst; round += 1) {
+      for (const key of keys) {
+        answers.push(await t.app.inject({ url: '/v1/call/', headers: { authorization: `Bearer ${key}` } }));
+      }
+    }
+    const statuses = answers.map((a) => a.statusCode);
+    assert.deepEqual(statuses, [...Array(8).fill(200), ...Array(7).fill(429)]);
+    // While the key has fewer left, its bucket is the one shown; then the project's.
+    assert.equal(answers[0]?.headers.ratelimit, '"api-key";r=2;t=2');
+    assert.equal(answers[7]?.headers.ratelimit, '"project";r=0;t=800');
+    const refused = answers[8]!;
+    assert.equal(refused.headers['ratelimit-policy'], '"project";q=8;w=800');
+    assert.equal(refused.headers['retry-after'], '100');
+    const body = refused.json();
+    assertMatchesSeed('ErrorResponseSchema', body);
+    assert.deepEqual(body, {
+      status: 'error',
+      error_code: 'RATE_LIMITED',
+      message: 'Too many requests; retry after 100 seconds',
+    });
+    assert.equal(
+      (await t.app.inject({ url: '/v1/call/', headers: { authorization: `Bearer ${t.keyB}` } })).statusCode,
+      200,
+      'another project has its own budget',
+    );
   });
 });
 

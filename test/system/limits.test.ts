@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildTestApp, postEvents, type TestApp } from '../helpers/app.js';
 import { pollUntil } from '../helpers/poll.js';
 import { assertMatchesSeed } from '../helpers/contract.js';
 import { callEvents } from '../helpers/events.js';
@@ -170,5 +170,92 @@ describe('limits on what a client may send, over a real socket', () => {
     idle.on('data', () => {});
     idle.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
     await idleClosed; // an idle keep-alive connection is closed
+  });
+});
+
+describe('how long an authenticated body may take, over a real socket', () => {
+  // Node's request timeout is far off: only the body deadline can end these.
+  const deadline = { timeoutMs: 500, minBytesPerSecond: 1000 };
+  let t: TestApp;
+  let port: number;
+  before(async () => {
+    t = await buildTestApp({ app: { http: { ...LIMITS, requestTimeoutMs: 120_000 }, bodyDeadline: deadline } });
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    port = (t.app.server.address() as AddressInfo).port;
+  });
+  after(() => t.close());
+
+  /** Sends `head` and the first bytes of a body of `length`, then one byte every 100 ms until cut off. */
+  async function trickle(head: string, length: number): Promise<{ response: RawResponse | 'closed'; sent: number }> {
+    const slow = await openSocket(port);
+    const received: Buffer[] = [];
+    slow.on('data', (chunk) => received.push(chunk));
+    slow.on('error', () => {});
+    const closed = new Promise<void>((resolve) => slow.on('close', () => resolve()));
+    slow.write(`${head}Content-Length: ${length}\r\n\r\n{`);
+    let sent = 1;
+    const timer = setInterval(() => slow.destroyed || (slow.write(' '), (sent += 1)), 100);
+    await closed;
+    clearInterval(timer);
+    return { response: parseResponse(Buffer.concat(received)) ?? 'closed', sent };
+  }
+
+  const assert408 = ({ response, sent }: { response: RawResponse | 'closed'; sent: number }, length: number) => {
+    assert.ok(sent < length, `cut off before the body was all sent (${sent} of ${length} bytes)`);
+    assert.notEqual(response, 'closed', 'the server answered before closing');
+    const { status, headers, body } = response as RawResponse;
+    assert.equal(status, 408, body);
+    assert.equal(headers.connection, 'close');
+    const parsed = JSON.parse(body);
+    assertMatchesSeed('ErrorResponseSchema', parsed);
+    assert.deepEqual(parsed, {
+      status: 'error',
+      error_code: 'REQUEST_TIMEOUT',
+      message: 'The request body was not received in time',
+    });
+  };
+
+  test(
+    'a JSON body trickled with an API key gets 408 once its time (500 ms + 1 s per 1,000 bytes) is up',
+    LONG,
+    async () => {
+      const head = `POST /v1/webhook/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t.keyA}\r\nContent-Type: application/json\r\n`;
+      // 1,000 bytes: 1.5 s; at one byte per 100 ms the body would take 100 s.
+      assert408(await trickle(head, 1000), 1000);
+    },
+  );
+
+  test('a recording upload trickled by the runtime gets the 408 too, and nothing is stored', LONG, async () => {
+    const call = callEvents(t.projectA);
+    assert.equal((await postEvents(t.app, t.runtimeToken, [call.created(0)])).statusCode, 200);
+    const head =
+      `POST /internal/v1/calls/${call.callId}/recording HTTP/1.1\r\nHost: x\r\n` +
+      `Authorization: Bearer ${t.runtimeToken}\r\nContent-Type: audio/wav\r\n`;
+    assert408(await trickle(head, 2000), 2000);
+    const get = await t.app.inject({ url: `/v1/call/${call.callId}`, headers: { authorization: `Bearer ${t.keyA}` } });
+    assert.equal(get.json().recording_url, null);
+  });
+
+  test('a body that keeps to the pace is read, however long it takes in all', LONG, async () => {
+    const body = JSON.stringify({ events: [callEvents(t.projectA).created(0)] });
+    const socket = await openSocket(port);
+    let data = Buffer.alloc(0);
+    socket.on('data', (chunk) => (data = Buffer.concat([data, chunk])));
+    socket.write(
+      `POST /internal/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t.runtimeToken}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
+    // Half of it, then the rest well within 500 ms + 1 s per 1,000 bytes.
+    socket.write(body.slice(0, 100));
+    await sleep(300);
+    socket.write(body.slice(100));
+    const answer = await pollUntil(
+      'the answer arrived',
+      () => parseResponse(data),
+      (r) => r !== undefined,
+      { everyMs: 10 },
+    );
+    socket.destroy();
+    assert.equal(answer.status, 200, answer.body);
   });
 });

@@ -34,4 +34,11 @@ export const callErrors = {
       'NO_OUTBOUND_AGENT',
       `Phone number ${number} has no outbound agent: publish an agent version on it or give agent_version_id`,
     ),
+  /** Concurrency streams open at once, per key or per project (stream-slots.ts). */
+  tooManyStreams: (holder: 'key' | 'project', limit: number) =>
+    new ApiError(
+      429,
+      'TOO_MANY_STREAMS',
+      `Too many open concurrency streams for this ${holder} (at most ${limit}); close one first`,
+    ),
 } as const;

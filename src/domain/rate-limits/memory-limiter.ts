@@ -30,6 +30,11 @@ export class MemoryLimiter implements RateLimiter {
     return this.take(key, policy);
   }
 
+  giveBack(key: string, policy: RatePolicy): void {
+    const bucket = this.buckets.get(key);
+    if (bucket !== undefined) bucket.tokens = Math.min(policy.burst, bucket.tokens + 1);
+  }
+
   /** Whether a token is there, without taking it. */
   peek(key: string, policy: RatePolicy): Decision {
     const bucket = this.refreshed(key, policy);

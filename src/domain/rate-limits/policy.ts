@@ -24,6 +24,11 @@ export interface RateLimiter {
   take(bucket: string, policy: RatePolicy): Decision | Promise<Decision>;
   /** take, decided without waiting for the store; undefined, having taken nothing, when it cannot be. */
   takeNow(bucket: string, policy: RatePolicy): Decision | undefined;
+  /**
+   * Returns a token an allowed take took, for a request another bucket then refused: what this
+   * process still holds of the bucket gets it back; one it no longer holds is lost (allowing less).
+   */
+  giveBack(bucket: string, policy: RatePolicy): void;
 }
 
 /** The decision for a bucket holding `tokens` (fractional) after a request took `granted`. */

@@ -60,6 +60,12 @@ export class SharedLimiter implements RateLimiter {
     return decide(policy, lease.sharedTokens + lease.tokens, true);
   }
 
+  /** Back into this process's lease, when it is still the live one; otherwise lost. */
+  giveBack(bucket: string, _policy: RatePolicy): void {
+    const lease = this.leases.get(bucket);
+    if (lease !== undefined && lease.expiresAt > this.clock()) lease.tokens += 1;
+  }
+
   private topUp(bucket: string, policy: RatePolicy, lease: Lease, size: number, now: number): void {
     lease.toppingUp = true;
     // If the database fails, the lease simply runs out, and the next request asks it itself.

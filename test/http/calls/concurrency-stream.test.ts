@@ -4,6 +4,10 @@ import { after, before, test } from 'node:test';
 import { describeEachBackend } from '../../helpers/backends.js';
 import { buildTestApp, postEvents, type TestApp } from '../../helpers/app.js';
 import { callEvents } from '../../helpers/events.js';
+import { assertMatchesSeed } from '../../helpers/contract.js';
+import { pollUntil } from '../../helpers/poll.js';
+import { buildApp } from '../../../src/app.js';
+import type { KyselyPlugin } from 'kysely';
 
 /** A client of an SSE stream: each `data:` payload, parsed, as it arrives. */
 interface EventStream {
@@ -127,5 +131,139 @@ describeEachBackend('concurrency stream: credentials', (backend) => {
     });
     assert.equal(denied.statusCode, 403);
     assert.equal(denied.json().error_code, 'MISSING_PERMISSIONS');
+  });
+});
+
+describeEachBackend('concurrency stream: caps and lifetime', (backend) => {
+  let t: TestApp;
+  let base: string;
+  before(async () => {
+    t = await buildTestApp({
+      backend,
+      concurrencyIntervalMs: 50,
+      app: { streams: { perKey: 2, perProject: 3, maxLifetimeMs: 60_000 } },
+    });
+    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  after(() => t.close());
+
+  const refusal = async (key: string) => {
+    const response = await fetch(`${base}/v1/call/concurrency/stream`, { headers: { authorization: `Bearer ${key}` } });
+    const body = (await response.json()) as { error_code: string; message: string };
+    assertMatchesSeed('ErrorResponseSchema', body);
+    return { http: response.status, error_code: body.error_code, message: body.message };
+  };
+
+  // Without caps the refused requests would be streams that never end: the timeout stands for "never".
+  test(
+    'a key may hold perKey streams open and a project perProject; a closed one frees its slot',
+    { timeout: 10_000 },
+    async () => {
+      const [first, second, third] = [
+        await t.keyFor(t.projectA, null),
+        await t.keyFor(t.projectA, null),
+        await t.keyFor(t.projectA, null),
+      ] as [string, string, string];
+      const open: EventStream[] = [];
+      try {
+        for (const key of [first, first, second])
+          open.push(await openStream(`${base}/v1/call/concurrency/stream`, key));
+        assert.deepEqual(
+          open.map((s) => s.status),
+          [200, 200, 200],
+        );
+        assert.deepEqual(await refusal(first), {
+          http: 429,
+          error_code: 'TOO_MANY_STREAMS',
+          message: 'Too many open concurrency streams for this key (at most 2); close one first',
+        });
+        assert.deepEqual(await refusal(third), {
+          http: 429,
+          error_code: 'TOO_MANY_STREAMS',
+          message: 'Too many open concurrency streams for this project (at most 3); close one first',
+        });
+        const other = await openStream(`${base}/v1/call/concurrency/stream`, t.keyB);
+        open.push(other);
+        assert.equal(other.status, 200, "another project's streams are its own");
+
+        open.shift()?.close();
+        const again = await pollUntil(
+          'the closed stream has given its slot back',
+          () => openStream(`${base}/v1/call/concurrency/stream`, first),
+          (s) => s.status === 200 || (s.close(), false),
+          { everyMs: 20 },
+        );
+        open.push(again);
+        assert.deepEqual(await again.next(), { active_calls: 0 });
+      } finally {
+        for (const stream of open) stream.close();
+      }
+    },
+  );
+});
+
+describeEachBackend('concurrency stream: lifetime and one count per project', (backend) => {
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp({ backend });
+  });
+  after(() => t.close());
+
+  // Without a lifetime the stream would never end: the timeout stands for "never".
+  test(
+    'the server ends a stream once its lifetime is over, and its slot is free again',
+    { timeout: 10_000 },
+    async () => {
+      const app = await buildApp({
+        db: t.store.db,
+        recordings: { blobs: t.blobs },
+        concurrencyIntervalMs: 50,
+        streams: { perKey: 1, maxLifetimeMs: 300 },
+      });
+      try {
+        const base = await app.listen({ host: '127.0.0.1', port: 0 });
+        const stream = await openStream(`${base}/v1/call/concurrency/stream`, t.keyA);
+        assert.equal(stream.status, 200);
+        assert.deepEqual(await stream.next(), { active_calls: 0 });
+        await stream.ended;
+        const next = await openStream(`${base}/v1/call/concurrency/stream`, t.keyA);
+        assert.equal(next.status, 200, 'the ended stream gave its slot back');
+        next.close();
+      } finally {
+        await app.close();
+      }
+    },
+  );
+
+  test("a project's streams share one count per interval rather than each asking the store", async () => {
+    let queries = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => {
+        queries += 1;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    const app = await buildApp({
+      db: t.store.db.withPlugin(counting),
+      recordings: { blobs: t.blobs },
+      concurrencyIntervalMs: 50,
+    });
+    const streams: EventStream[] = [];
+    try {
+      const base = await app.listen({ host: '127.0.0.1', port: 0 });
+      const keys = [t.keyA, await t.keyFor(t.projectA, null), await t.keyFor(t.projectA, null)];
+      for (const key of [...keys, ...keys]) streams.push(await openStream(`${base}/v1/call/concurrency/stream`, key));
+      for (const stream of streams) await stream.next();
+      const [watched] = streams as [EventStream];
+      const before = queries;
+      for (let i = 0; i < 10; i += 1) await watched.next();
+      const asked = queries - before;
+      // One count per interval (10, and a tick or two of slack); six streams each asking would be 60.
+      assert.ok(asked <= 13, `the store was asked ${asked} times for 10 events of 6 streams`);
+    } finally {
+      for (const stream of streams) stream.close();
+      await app.close();
+    }
   });
 });

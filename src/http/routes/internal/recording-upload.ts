@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import { recordingErrors } from '../../../domain/recordings/errors.js';
 import { AUDIO_TYPES, storeRecording } from '../../../domain/recordings/store-recording.js';
@@ -22,8 +23,9 @@ const mediaTypeOf = (header: string | undefined) => (header ?? '').split(';')[0]
 /** POST /internal/v1/calls/{id}/recording: the runtime uploads a call's audio. */
 export const recordingUploadRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   const { db, blobs, recordings } = deps;
-  // The body is streamed to the blob store by the handler, never buffered: leave it unread here.
-  app.addContentTypeParser(/^audio\//i, (_request, _payload, done) => done(null, undefined));
+  // The body is streamed to the blob store by the handler, never buffered: hand the stream over
+  // unread (the one preParsing returned, which bounds how long it may take: body-deadline.ts).
+  app.addContentTypeParser(/^audio\//i, (_request, payload, done) => done(null, payload));
 
   app.post(
     '/internal/v1/calls/:id/recording',
@@ -61,7 +63,7 @@ export const recordingUploadRoute: FastifyPluginAsyncTypebox<RouteDeps> = async 
       const row = await storeRecording(db, blobs, {
         callId,
         contentType: mediaTypeOf(request.headers['content-type']),
-        body: request.raw,
+        body: (request.body as Readable | undefined) ?? request.raw,
         maxBytes: recordings.maxBytes,
       });
       return reply.code(201).send({ call_id: row.call_id, content_type: row.content_type, size: row.size });
