@@ -1,6 +1,8 @@
 import type { Db } from '../../store/database.js';
-import { claimDueEvents, recordAttempt, type WebhookEventRow } from '../../store/webhook-outbox-repo.js';
+import { recordAttempt, type WebhookEventRow } from '../../store/webhook-outbox-repo.js';
 import { findWebhookById } from '../../store/webhooks-repo.js';
+import { FairClaim } from './claim.js';
+import { FanOut } from './fan-out.js';
 import { nowMicros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';
 import { VERSION } from '../../kernel/version.js';
@@ -19,6 +21,10 @@ export interface DeliveryOptions {
   pollMs: number;
   /** Deliveries in flight at once, from this process. */
   concurrency: number;
+  /** Of those, at most this many for one project (default 4)... */
+  projectConcurrency?: number;
+  /** ... and this many for one webhook (default 2). */
+  endpointConcurrency?: number;
   policy: UrlPolicy;
   resolve?: Resolver;
   onError?: (error: unknown, context: string) => void;
@@ -32,10 +38,14 @@ const MAX_BACKOFF_MS = 3_600_000;
 const LEASE_MARGIN_MS = 5_000;
 
 /**
- * Sends queued webhook events from the outbox: claims due events (each call's events in order,
- * per webhook), POSTs them signed, records every attempt, and reschedules failures with
- * exponential backoff and jitter until the retry window closes. Deliveries run concurrently and
- * never hold a transaction open, so a slow receiver only ever occupies one delivery slot.
+ * Sends webhook events: fans recorded status changes out into the outbox (fan-out.ts), claims
+ * due events fairly between projects (claim.ts; each call's events in order, per webhook), POSTs
+ * them signed, records every attempt, and reschedules failures with exponential backoff and
+ * jitter until the retry window closes. A failed attempt also holds back the whole webhook, for
+ * a delay that doubles with each failure in a row, so a dead receiver is tried now and then
+ * rather than once per queued event. Deliveries run concurrently and never hold a transaction
+ * open; a project holds at most `projectConcurrency` slots and a webhook `endpointConcurrency`,
+ * so slow receivers delay only their own project's events.
  * At least once: an event whose attempt was cut short (crash, lease expiry) is sent again.
  */
 export class DeliveryWorker {
@@ -43,11 +53,19 @@ export class DeliveryWorker {
   private polling: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = true;
+  private readonly fanOut: FanOut;
+  private readonly claims: FairClaim;
 
   constructor(
     private readonly db: Db,
     private readonly options: DeliveryOptions,
-  ) {}
+  ) {
+    this.fanOut = new FanOut(db);
+    this.claims = new FairClaim(db, {
+      perProject: options.projectConcurrency ?? 4,
+      perWebhook: options.endpointConcurrency ?? 2,
+    });
+  }
 
   start(): void {
     this.stopped = false;
@@ -74,26 +92,33 @@ export class DeliveryWorker {
   }
 
   private async poll(): Promise<void> {
+    let backlog = false;
+    try {
+      backlog = (await this.fanOut.round()).more;
+    } catch (error) {
+      this.options.onError?.(error, 'fanning out webhook events');
+    }
     const free = this.options.concurrency - this.inFlight.size;
     let claimed = 0;
     if (free > 0) {
       try {
         const now = nowMicros();
         const lease = (this.options.timeoutMs + LEASE_MARGIN_MS) * 1000;
-        const events = await claimDueEvents(this.db, now, now + lease, free);
+        const events = await this.claims.claim(now, now + lease, free);
         claimed = events.length;
-        for (const event of events) this.track(this.deliver(event));
+        for (const event of events) this.track(event, this.deliver(event));
       } catch (error) {
         this.options.onError?.(error, 'claiming webhook events');
       }
     }
-    this.schedule(claimed === free && claimed > 0 ? 0 : this.options.pollMs);
+    this.schedule(backlog || (claimed === free && claimed > 0) ? 0 : this.options.pollMs);
   }
 
-  private track(delivery: Promise<void>): void {
+  private track(event: WebhookEventRow, delivery: Promise<void>): void {
     this.inFlight.add(delivery);
     void delivery.finally(() => {
       this.inFlight.delete(delivery);
+      this.claims.inFlight.remove(event);
       // A slot is free: look for more work now rather than at the next tick.
       if (!this.stopped && this.polling === undefined) this.schedule(0);
     });
@@ -122,6 +147,7 @@ export class DeliveryWorker {
       const attempt = event.attempts + 1;
       const now = nowMicros();
       const expired = now - event.created_date >= this.options.retryWindowMs * 1000;
+      const failuresInARow = hook.consecutive_failures + 1;
       await recordAttempt(
         this.db,
         {
@@ -139,6 +165,7 @@ export class DeliveryWorker {
           status: ok ? 'delivered' : expired ? 'failed' : 'pending',
           nextAttemptAt: ok || expired ? now : now + this.backoffMs(attempt) * 1000,
           deliveredAt: ok ? now : null,
+          webhookRetryAfter: ok ? null : now + this.backoffMs(failuresInARow) * 1000,
         },
       );
     } catch (error) {
@@ -147,8 +174,9 @@ export class DeliveryWorker {
     }
   }
 
-  private backoffMs(attempt: number): number {
-    const base = Math.min(this.options.backoffBaseMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
+  /** The delay after the `n`th failure (of an event, or of a webhook in a row). */
+  private backoffMs(n: number): number {
+    const base = Math.min(this.options.backoffBaseMs * 2 ** (Math.min(n, 40) - 1), MAX_BACKOFF_MS);
     return Math.round(base * (0.5 + Math.random()));
   }
 }

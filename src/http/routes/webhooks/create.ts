@@ -22,6 +22,7 @@ export const createWebhookRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (a
         body: WebhookRequestSchema,
         response: {
           200: Type.Ref(WebhookCreatedResponseSchema, { description: 'Successful Response' }),
+          400: errorResponse('Webhook Limit Exceeded'),
           401: errorResponse('Invalid Api Key'),
           403: errorResponse('Forbidden - Insufficient permissions'),
           422: validationErrorResponse,
@@ -29,6 +30,13 @@ export const createWebhookRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (a
         },
       },
     },
-    async (request) => createWebhook(deps.db, principalOf(request).projectId, request.body, deps.webhookTargets),
+    async (request) =>
+      createWebhook(
+        deps.db,
+        principalOf(request).projectId,
+        request.body,
+        deps.webhookTargets,
+        deps.maxWebhooksPerProject,
+      ),
   );
 };
