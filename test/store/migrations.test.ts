@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { Migrator, sql } from 'kysely';
 import { ingestEvents } from '../../src/domain/calls/ingest.js';
@@ -12,6 +13,8 @@ import { upsertRecording } from '../../src/store/recordings-repo.js';
 import type { Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
+import { FairClaim } from '../../src/domain/webhooks/claim.js';
+import { FanOut } from '../../src/domain/webhooks/fan-out.js';
 import type { RuntimeEvent } from '../../src/contract/events.js';
 import { describeEachBackend, type BackendName } from '../helpers/backends.js';
 import { callEvents } from '../helpers/events.js';
@@ -215,7 +218,7 @@ describeEachBackend('upgrading a store to 0010 (every call has its view)', (back
     await sql`UPDATE call_views SET view = NULL WHERE id IN (${sql.join(legacy.slice(0, 2))})`.execute(store.db);
     await sql`DELETE FROM call_views WHERE id = ${legacy[2]}`.execute(store.db);
 
-    assert.deepEqual((await migrateToLatest(store.db)).applied, ['0010-render-missing-views']);
+    assert.equal((await migrateToLatest(store.db)).applied[0], '0010-render-missing-views');
     assert.deepEqual(await get(), before.bodies, 'byte for byte');
     assert.equal(await listing(), before.listing);
     const views = await sql<{ n: number }>`SELECT count(*) AS n FROM call_views WHERE view IS NOT NULL`.execute(
@@ -229,6 +232,66 @@ describeEachBackend('upgrading a store to 0010 (every call has its view)', (back
     assert.equal(JSON.parse(after[1]!).status, 'in_progress');
     assert.equal(JSON.parse(after[2]!).status, 'completed');
     assert.equal(after[0], before.bodies[0]);
+  });
+});
+
+describeEachBackend('upgrading a store to 0011 (webhook fan-out)', (backend) => {
+  let store: Store;
+  withUnmigratedStore(backend, (opened) => (store = opened));
+
+  test("webhooks start healthy, the outbox's pending events are still sent, and ingestion records changes", async () => {
+    const migrator = new Migrator({ db: store.db, provider: migrationProvider });
+    assert.equal((await migrator.migrateTo('0010-render-missing-views')).error, undefined);
+    const projectId = (await createProject(store.db, 'Before the upgrade')).id;
+    const hookId = randomUUID();
+    const at = (micros: number) => (backend === 'postgres' ? new Date(micros / 1000).toISOString() : micros);
+    const now = Date.now() * 1000;
+    // A webhook and one queued event as 0010's code wrote them.
+    await sql`INSERT INTO webhooks (id, project_id, url, subscribed_events, secret, created_date)
+      VALUES (${hookId}, ${projectId}, 'http://127.0.0.1:9/hook', '["status_changed"]', 'whsec_x', ${at(now)})`.execute(
+      store.db,
+    );
+    const queued = randomUUID();
+    await sql`INSERT INTO webhook_events
+        (id, webhook_id, project_id, call_id, sequence, payload, status, attempts, next_attempt_at, created_date)
+      VALUES (${queued}, ${hookId}, ${projectId}, ${randomUUID()}, 1, '{}', 'pending', 0, ${at(now)}, ${at(now)})`.execute(
+      store.db,
+    );
+
+    assert.equal((await migrator.migrateTo('0011-webhook-fan-out')).error, undefined);
+    const hook = await store.db.selectFrom('webhooks').selectAll().where('id', '=', hookId).executeTakeFirstOrThrow();
+    assert.equal(hook.consecutive_failures, 0);
+    assert.equal(hook.retry_after, null);
+    const claimed = await new FairClaim(store.db, { perProject: 4, perWebhook: 2 }).claim(
+      now + 1,
+      now + 10_000_000,
+      16,
+    );
+    assert.deepEqual(
+      claimed.map((e) => e.id),
+      [queued],
+      'the queued event is claimed as before',
+    );
+
+    await migrateToLatest(store.db);
+    const call = callEvents(projectId);
+    await ingestEvents(store.db, [call.created(0), call.answered(4)]);
+    const changes = await store.db.selectFrom('webhook_status_changes').selectAll().execute();
+    assert.deepEqual(
+      changes.map((c) => [c.call_id, c.sequence, JSON.parse(c.data).length]),
+      [[call.callId, 1, 2]],
+    );
+    while ((await new FanOut(store.db).round()).more);
+    const events = await store.db
+      .selectFrom('webhook_events')
+      .select(['sequence'])
+      .where('call_id', '=', call.callId)
+      .orderBy('sequence')
+      .execute();
+    assert.deepEqual(
+      events.map((e) => e.sequence),
+      [1, 2],
+    );
   });
 });
 

@@ -19,7 +19,7 @@ const CHANGES_PER_PROJECT = 20;
 export interface FanOutRound {
   /** Outbox rows written. */
   rows: number;
-  /** Work was left over: run another round soon. */
+  /** Work was done or left over: run another round soon (a round that finds none says false). */
   more: boolean;
 }
 
@@ -61,7 +61,6 @@ export class FanOut {
 async function fanOutProject(trx: Db, projectId: string, share: number): Promise<FanOutRound> {
   const changes = await headChangesOf(trx, projectId, CHANGES_PER_PROJECT);
   let rows = 0;
-  let unfinished = false;
   for (const change of changes) {
     if (rows >= share) return { rows, more: true };
     const data = JSON.parse(change.data) as unknown[];
@@ -78,12 +77,10 @@ async function fanOutProject(trx: Db, projectId: string, share: number): Promise
     rows += hooks.length * data.length;
     const last = hooks.at(-1);
     if (hooks.length < room || last === undefined) await deleteStatusChange(trx, change.id);
-    else {
-      await advanceStatusChange(trx, change.id, last.id);
-      unfinished = true;
-    }
+    else await advanceStatusChange(trx, change.id, last.id);
   }
-  return { rows, more: unfinished || changes.length === CHANGES_PER_PROJECT };
+  // A finished change may have let a later change of its call through: look again.
+  return { rows, more: changes.length > 0 };
 }
 
 /**
