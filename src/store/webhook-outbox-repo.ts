@@ -31,29 +31,40 @@ export async function dueWebhooks(
   options: { perProject: number; limit: number; excludeWebhooks: string[]; excludeProjects: string[] },
 ): Promise<DueWebhook[]> {
   const at = dbInstant(db, now);
-  let hooks = db
-    .selectFrom('webhooks as w')
-    .select(['w.id as webhook_id', 'w.project_id'])
-    .select((eb) =>
-      eb
-        .selectFrom('webhook_events as e')
-        .where(dueHead(at))
-        .whereRef('e.webhook_id', '=', 'w.id')
-        .select('e.next_attempt_at')
-        .orderBy('e.next_attempt_at')
-        .limit(1)
-        .as('due_since'),
-    )
-    .where((eb) => eb.or([eb('w.retry_after', 'is', null), eb('w.retry_after', '<=', at)]));
-  if (options.excludeWebhooks.length > 0) hooks = hooks.where('w.id', 'not in', options.excludeWebhooks);
-  if (options.excludeProjects.length > 0) hooks = hooks.where('w.project_id', 'not in', options.excludeProjects);
-  const ranked = db
-    .selectFrom(hooks.as('h'))
-    .select(['h.webhook_id', 'h.project_id', 'h.due_since'])
-    .select(sql<number>`row_number() over (partition by h.project_id order by h.due_since, h.webhook_id)`.as('rank'))
-    .where('h.due_since', 'is not', null);
+  // Materialized: the per-webhook subquery is evaluated once, not again for each use of its result.
   return db
-    .selectFrom(ranked.as('r'))
+    .with(
+      (cte) => cte('h').materialized(),
+      (db) => {
+        let hooks = db
+          .selectFrom('webhooks as w')
+          .select(['w.id as webhook_id', 'w.project_id'])
+          .select((eb) =>
+            eb
+              .selectFrom('webhook_events as e')
+              .where(dueHead(at))
+              .whereRef('e.webhook_id', '=', 'w.id')
+              .select('e.next_attempt_at')
+              .orderBy('e.next_attempt_at')
+              .limit(1)
+              .as('due_since'),
+          )
+          .where((eb) => eb.or([eb('w.retry_after', 'is', null), eb('w.retry_after', '<=', at)]));
+        if (options.excludeWebhooks.length > 0) hooks = hooks.where('w.id', 'not in', options.excludeWebhooks);
+        if (options.excludeProjects.length > 0) hooks = hooks.where('w.project_id', 'not in', options.excludeProjects);
+        return hooks;
+      },
+    )
+    .with('r', (db) =>
+      db
+        .selectFrom('h')
+        .select(['h.webhook_id', 'h.project_id', 'h.due_since'])
+        .select(
+          sql<number>`row_number() over (partition by h.project_id order by h.due_since, h.webhook_id)`.as('rank'),
+        )
+        .where('h.due_since', 'is not', null),
+    )
+    .selectFrom('r')
     .select(['r.webhook_id', 'r.project_id'])
     .where('r.rank', '<=', options.perProject)
     .orderBy('r.due_since')
@@ -83,6 +94,17 @@ export async function claimDueEvents(
       let query = trx
         .selectFrom('webhook_events as e')
         .where(dueHead(at))
+        // Its webhook may have failed since it was picked: then it waits out its backoff.
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('webhooks as w')
+                .select(sql`1`.as('one'))
+                .whereRef('w.id', '=', 'e.webhook_id')
+                .where('w.retry_after', '>', at),
+            ),
+          ),
+        )
         .selectAll('e')
         .where('e.webhook_id', '=', webhookId)
         .orderBy('e.next_attempt_at')

@@ -105,6 +105,24 @@ export class FairClaim {
     for (const event of events) this.inFlight.add(event);
     return events;
   }
+
+  /**
+   * The next due event of the webhook that `done` was sent to, for the slot it just freed, when
+   * its webhook and project are within their limits: a webhook with a backlog keeps its slot
+   * without a search through every webhook. The caller uses it only while other slots are
+   * free, so no other project is waiting for this one.
+   */
+  async claimNext(
+    done: Pick<WebhookEventRow, 'project_id' | 'webhook_id'>,
+    now: number,
+    leaseUntil: number,
+  ): Promise<WebhookEventRow[]> {
+    if ((this.inFlight.byProject.get(done.project_id) ?? 0) >= this.limits.perProject) return [];
+    if ((this.inFlight.byWebhook.get(done.webhook_id) ?? 0) >= this.limits.perWebhook) return [];
+    const events = await claimDueEvents(this.db, now, leaseUntil, [{ webhookId: done.webhook_id, count: 1 }]);
+    for (const event of events) this.inFlight.add(event);
+    return events;
+  }
 }
 
 function bump(counts: Map<string, number>, key: string, by: number): void {

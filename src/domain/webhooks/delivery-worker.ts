@@ -36,6 +36,12 @@ const MAX_BACKOFF_MS = 3_600_000;
  * dead worker held are sent again once their lease runs out.
  */
 const LEASE_MARGIN_MS = 5_000;
+/**
+ * While a fan-out backlog lasts, the next round waits at least this long, and at least twice as
+ * long as the last round took: the fan-out takes at most a third of the process's time, and
+ * requests and deliveries go on in between.
+ */
+const FAN_OUT_PAUSE_MS = 10;
 
 /**
  * Sends webhook events: fans recorded status changes out into the outbox (fan-out.ts), claims
@@ -51,6 +57,10 @@ const LEASE_MARGIN_MS = 5_000;
 export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
+  private fanOutTimer: NodeJS.Timeout | undefined;
+  private fanningOut: Promise<void> | undefined;
+  /** A slot was freed or events became due while a poll ran: poll again as soon as it ends. */
+  private pollAgain = false;
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = true;
   private readonly fanOut: FanOut;
@@ -69,6 +79,7 @@ export class DeliveryWorker {
 
   start(): void {
     this.stopped = false;
+    this.scheduleFanOut(0);
     this.schedule(0);
   }
 
@@ -76,8 +87,37 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.fanOutTimer);
+    await this.fanningOut;
     await this.polling;
-    await Promise.all(this.inFlight);
+    // A claim under way when stopping may still start one more delivery: wait for that too.
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+  }
+
+  /** The fan-out runs on its own turn, so that claiming never waits for a round. */
+  private scheduleFanOut(delayMs: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.fanOutTimer);
+    this.fanOutTimer = setTimeout(() => {
+      this.fanningOut = this.fanOutRound().finally(() => {
+        this.fanningOut = undefined;
+      });
+    }, delayMs);
+    this.fanOutTimer.unref();
+  }
+
+  private async fanOutRound(): Promise<void> {
+    let round = { rows: 0, more: false };
+    const started = performance.now();
+    try {
+      round = await this.fanOut.round();
+    } catch (error) {
+      this.options.onError?.(error, 'fanning out webhook events');
+    }
+    // New events are due: claim them now rather than at the next tick.
+    if (round.rows > 0) this.pollSoon();
+    const took = performance.now() - started;
+    this.scheduleFanOut(round.more ? Math.max(FAN_OUT_PAUSE_MS, 2 * took) : this.options.pollMs);
   }
 
   private schedule(delayMs: number): void {
@@ -91,27 +131,27 @@ export class DeliveryWorker {
     this.timer.unref();
   }
 
+  private pollSoon(): void {
+    if (this.stopped) return;
+    if (this.polling === undefined) this.schedule(0);
+    else this.pollAgain = true;
+  }
+
   private async poll(): Promise<void> {
-    let backlog = false;
-    try {
-      backlog = (await this.fanOut.round()).more;
-    } catch (error) {
-      this.options.onError?.(error, 'fanning out webhook events');
-    }
+    this.pollAgain = false;
     const free = this.options.concurrency - this.inFlight.size;
     let claimed = 0;
     if (free > 0) {
       try {
         const now = nowMicros();
-        const lease = (this.options.timeoutMs + LEASE_MARGIN_MS) * 1000;
-        const events = await this.claims.claim(now, now + lease, free);
+        const events = await this.claims.claim(now, now + this.leaseMs() * 1000, free);
         claimed = events.length;
         for (const event of events) this.track(event, this.deliver(event));
       } catch (error) {
         this.options.onError?.(error, 'claiming webhook events');
       }
     }
-    this.schedule(backlog || (claimed === free && claimed > 0) ? 0 : this.options.pollMs);
+    this.schedule(this.pollAgain || (claimed === free && claimed > 0) ? 0 : this.options.pollMs);
   }
 
   private track(event: WebhookEventRow, delivery: Promise<void>): void {
@@ -119,9 +159,33 @@ export class DeliveryWorker {
     void delivery.finally(() => {
       this.inFlight.delete(delivery);
       this.claims.inFlight.remove(event);
-      // A slot is free: look for more work now rather than at the next tick.
-      if (!this.stopped && this.polling === undefined) this.schedule(0);
+      // A slot is free. While others are free too, nobody waits for it: the webhook keeps it
+      // for its next event, if it has one. Otherwise look for work now, fairly.
+      if (this.options.concurrency - this.inFlight.size >= 2) this.continueAfter(event);
+      else this.pollSoon();
     });
+  }
+
+  private continueAfter(done: WebhookEventRow): void {
+    if (this.stopped) return;
+    const next = (async () => {
+      try {
+        const now = nowMicros();
+        const events = await this.claims.claimNext(done, now, now + this.leaseMs() * 1000);
+        for (const event of events) this.track(event, this.deliver(event));
+        if (events.length === 0) this.pollSoon();
+      } catch (error) {
+        this.options.onError?.(error, 'claiming webhook events');
+        this.pollSoon();
+      }
+    })();
+    // Counted as in flight while it claims, so stop() waits for it too.
+    this.inFlight.add(next);
+    void next.finally(() => this.inFlight.delete(next));
+  }
+
+  private leaseMs(): number {
+    return this.options.timeoutMs + LEASE_MARGIN_MS;
   }
 
   private async deliver(event: WebhookEventRow): Promise<void> {
