@@ -14,12 +14,16 @@ const BATCH_GAP_MS = 250;
 const B_DEAD_HOOKS = 1000;
 const B_HUNG_HOOKS = 40;
 /** B sends a batch, waits this long, sends the next: a runtime reporting steadily, not a flood. */
-const B_BATCH_GAP_MS = 100;
+const B_BATCH_GAP_MS = 250;
 const CALLS_PER_BATCH = 10;
-/** Loaded A may be this many times slower than idle A, measured from at least FLOOR_MS. */
+/**
+ * Loaded A may be this many times slower than idle A, measured from at least the floor: below it,
+ * what differs is scheduling on a shared machine (the test server polls every 50 ms), not B's
+ * effect. Before the fix, A's batches and deliveries here took longer than the 15 s a request waits.
+ */
 const FACTOR = 5;
-const INGEST_FLOOR_MS = 20;
-const DELIVERY_FLOOR_MS = 100;
+const INGEST_FLOOR_MS = 50;
+const DELIVERY_FLOOR_MS = 200;
 
 interface Phase {
   /** Per batch of A: how long ingestion took, and how long until its first event was delivered. */

@@ -12,7 +12,7 @@ import { formatInstant, nowMicros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';
 
 /** Outbox rows written per round, all projects together: each round is a short transaction. */
-export const FAN_OUT_ROUND_ROWS = 200;
+export const FAN_OUT_ROUND_ROWS = 100;
 /** Changes of one project looked at per round. */
 const CHANGES_PER_PROJECT = 20;
 
