@@ -75,6 +75,8 @@ export interface AppDeps {
   webhooks?: {
     policy?: UrlPolicy;
     resolve?: Resolver;
+    /** Webhooks a project may have (default 20). */
+    maxPerProject?: number;
     /** Given: this process runs a delivery worker over the outbox while the app is open. */
     delivery?: Omit<DeliveryOptions, 'policy' | 'resolve' | 'onError'>;
   };
@@ -161,6 +163,7 @@ async function routeDepsOf(deps: AppDeps, log: FastifyBaseLogger): Promise<Route
       policy: deps.webhooks?.policy ?? { allowHttp: false, allowedHosts: new Set() },
       resolve: deps.webhooks?.resolve ?? systemResolver,
     },
+    maxWebhooksPerProject: deps.webhooks?.maxPerProject ?? 20,
     dialing: { ...DEFAULT_DIALING, ...deps.dialing },
     dialSignal: new DialSignal(),
   };

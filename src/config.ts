@@ -63,6 +63,12 @@ export interface Config {
     backoffBaseMs: number;
     pollMs: number;
     concurrency: number;
+    /** Of the deliveries in flight from one process, at most this many for one project... */
+    projectConcurrency: number;
+    /** ... and this many for one webhook. */
+    endpointConcurrency: number;
+    /** Webhooks one project may have. */
+    maxPerProject: number;
     /** Accept plain-http webhook URLs (development only). */
     allowHttp: boolean;
     /** Hosts exempt from the private-address checks, e.g. a local receiver. */
@@ -156,6 +162,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       backoffBaseMs: integer(env, 'DIGA_WEBHOOK_BACKOFF_BASE_MS', 1000, 1, 3_600_000),
       pollMs: integer(env, 'DIGA_WEBHOOK_POLL_MS', 500, 10, 60_000),
       concurrency: integer(env, 'DIGA_WEBHOOK_CONCURRENCY', 16, 1, 1000),
+      projectConcurrency: integer(env, 'DIGA_WEBHOOK_PROJECT_CONCURRENCY', 4, 1, 1000),
+      endpointConcurrency: integer(env, 'DIGA_WEBHOOK_ENDPOINT_CONCURRENCY', 2, 1, 1000),
+      maxPerProject: integer(env, 'DIGA_WEBHOOK_MAX_PER_PROJECT', 20, 1, 100_000),
       allowHttp: boolean(env, 'DIGA_WEBHOOK_ALLOW_HTTP', false),
       allowedHosts: new Set(
         list(env.DIGA_WEBHOOK_ALLOWED_HOSTS).map((host) => host.toLowerCase().replace(/^\[|\]$/g, '')),

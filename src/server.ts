@@ -65,6 +65,7 @@ export async function startServer(config: Config, out: NodeJS.WritableStream = p
       dialing: config.dialing,
       webhooks: {
         policy: { allowHttp: config.webhooks.allowHttp, allowedHosts: config.webhooks.allowedHosts },
+        maxPerProject: config.webhooks.maxPerProject,
         delivery: config.webhooks.worker ? config.webhooks : undefined,
       },
       logger: {

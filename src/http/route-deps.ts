@@ -26,6 +26,8 @@ export interface RouteDeps extends DomainContext {
   concurrency: { feed: ConcurrencyFeed; slots: StreamSlots; maxLifetimeMs: number };
   /** Which webhook URLs are acceptable, and how their names resolve. */
   webhookTargets: WebhookTargets;
+  /** Webhooks a project may have. */
+  maxWebhooksPerProject: number;
   /** Outbound calls: caps, allowed countries, leases. */
   dialing: DialingOptions;
   /** Wakes this process's waiting dial-job claims when a call is placed. */

@@ -19,6 +19,7 @@ export interface Database {
   settings: SettingsTable;
   webhooks: WebhooksTable;
   webhook_events: WebhookEventsTable;
+  webhook_status_changes: WebhookStatusChangesTable;
   webhook_deliveries: WebhookDeliveriesTable;
   dial_jobs: DialJobsTable;
   idempotency_keys: IdempotencyKeysTable;
@@ -216,6 +217,24 @@ export interface WebhooksTable {
   created_date: number;
   /** 1: deliveries show recording_url; 0: the key that set the URL lacked recordings.view. */
   shows_recordings: number;
+  /** Deliveries in a row that failed; 0 after any success. */
+  consecutive_failures: number;
+  /** While it backs off after failures, none of its events is sent before this instant. */
+  retry_after: number | null;
+}
+
+/** A call's status change, not yet expanded into every webhook's outbox (fan-out.ts). */
+export interface WebhookStatusChangesTable {
+  id: string;
+  project_id: string;
+  call_id: string;
+  /** The sequence of the first status in `data`. */
+  sequence: number;
+  /** JSON array: the CallResponse as it stood at each status reached, in order. */
+  data: string;
+  created_date: number;
+  /** The last webhook (by id) that has this change's events; null: none yet. */
+  fanned_out_to: string | null;
 }
 
 export type WebhookEventStatus = 'pending' | 'delivered' | 'failed';

@@ -4,15 +4,38 @@ import type { WebhooksTable } from './schema.js';
 
 export type WebhookRow = WebhooksTable;
 
-export async function insertWebhook(db: Db, row: WebhookRow): Promise<void> {
+export async function insertWebhook(
+  db: Db,
+  row: Omit<WebhookRow, 'consecutive_failures' | 'retry_after'>,
+): Promise<void> {
   await db
     .insertInto('webhooks')
-    .values(withDbInstants(db, row, ['created_date']))
+    .values(withDbInstants(db, { ...row, consecutive_failures: 0, retry_after: null }, ['created_date']))
     .execute();
 }
 
 export function webhooksOf(db: Db, projectId: string) {
   return db.selectFrom('webhooks').selectAll().where('project_id', '=', projectId);
+}
+
+/** One indexed probe: does the project have any webhook at all. */
+export async function projectHasWebhooks(db: Db, projectId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('webhooks')
+    .select('id')
+    .where('project_id', '=', projectId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function countWebhooks(db: Db, projectId: string): Promise<number> {
+  const row = await db
+    .selectFrom('webhooks')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('project_id', '=', projectId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function findWebhook(db: Db, projectId: string, id: string): Promise<WebhookRow | undefined> {

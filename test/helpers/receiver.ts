@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { pollUntil } from './poll.js';
 
 export interface Received {
+  /** The request's path and query: which webhook it was sent for. */
+  url: string;
   headers: http.IncomingHttpHeaders;
   body: string;
 }
@@ -63,7 +65,7 @@ export class Receiver {
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
-      const request = { headers: req.headers, body };
+      const request = { url: req.url ?? '', headers: req.headers, body };
       this.received.push(request);
       const answer = this.answer(request);
       if (answer === 'hang') this.hanging.push(res);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
 import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
 import { Migrator, sql } from 'kysely';
 import { ingestEvents } from '../../src/domain/calls/ingest.js';
 import { listCalls } from '../../src/domain/calls/list-calls.js';
@@ -15,6 +15,8 @@ import type { Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { dbInstant } from '../../src/store/dialect.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
+import { FairClaim } from '../../src/domain/webhooks/claim.js';
+import { FanOut } from '../../src/domain/webhooks/fan-out.js';
 import type { RuntimeEvent } from '../../src/contract/events.js';
 import { describeEachBackend, type BackendName } from '../helpers/backends.js';
 import { callEvents } from '../helpers/events.js';
@@ -331,6 +333,66 @@ describeEachBackend('upgrading a store to 0013 (one project per phone number)', 
           error.errorCode === 'PHONE_NUMBER_ALREADY_EXISTS' && /another project/.test(error.message),
       );
     }
+  });
+});
+
+describeEachBackend('upgrading a store to 0011 (webhook fan-out)', (backend) => {
+  let store: Store;
+  withUnmigratedStore(backend, (opened) => (store = opened));
+
+  test("webhooks start healthy, the outbox's pending events are still sent, and ingestion records changes", async () => {
+    const migrator = new Migrator({ db: store.db, provider: migrationProvider });
+    assert.equal((await migrator.migrateTo('0010-render-missing-views')).error, undefined);
+    const projectId = (await createProject(store.db, 'Before the upgrade')).id;
+    const hookId = randomUUID();
+    const at = (micros: number) => (backend === 'postgres' ? new Date(micros / 1000).toISOString() : micros);
+    const now = Date.now() * 1000;
+    // A webhook and one queued event as 0010's code wrote them.
+    await sql`INSERT INTO webhooks (id, project_id, url, subscribed_events, secret, created_date)
+      VALUES (${hookId}, ${projectId}, 'http://127.0.0.1:9/hook', '["status_changed"]', 'whsec_x', ${at(now)})`.execute(
+      store.db,
+    );
+    const queued = randomUUID();
+    await sql`INSERT INTO webhook_events
+        (id, webhook_id, project_id, call_id, sequence, payload, status, attempts, next_attempt_at, created_date)
+      VALUES (${queued}, ${hookId}, ${projectId}, ${randomUUID()}, 1, '{}', 'pending', 0, ${at(now)}, ${at(now)})`.execute(
+      store.db,
+    );
+
+    assert.equal((await migrator.migrateTo('0011-webhook-fan-out')).error, undefined);
+    const hook = await store.db.selectFrom('webhooks').selectAll().where('id', '=', hookId).executeTakeFirstOrThrow();
+    assert.equal(hook.consecutive_failures, 0);
+    assert.equal(hook.retry_after, null);
+    const claimed = await new FairClaim(store.db, { perProject: 4, perWebhook: 2 }).claim(
+      now + 1,
+      now + 10_000_000,
+      16,
+    );
+    assert.deepEqual(
+      claimed.map((e) => e.id),
+      [queued],
+      'the queued event is claimed as before',
+    );
+
+    await migrateToLatest(store.db);
+    const call = callEvents(projectId);
+    await ingestEvents(store.db, [call.created(0), call.answered(4)]);
+    const changes = await store.db.selectFrom('webhook_status_changes').selectAll().execute();
+    assert.deepEqual(
+      changes.map((c) => [c.call_id, c.sequence, JSON.parse(c.data).length]),
+      [[call.callId, 1, 2]],
+    );
+    while ((await new FanOut(store.db).round()).more);
+    const events = await store.db
+      .selectFrom('webhook_events')
+      .select(['sequence'])
+      .where('call_id', '=', call.callId)
+      .orderBy('sequence')
+      .execute();
+    assert.deepEqual(
+      events.map((e) => e.sequence),
+      [1, 2],
+    );
   });
 });
 

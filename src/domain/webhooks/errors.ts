@@ -4,6 +4,9 @@ import { ApiError, RequestValidationError } from '../../kernel/errors.js';
 export const webhookErrors = {
   notFound: () => new ApiError(404, 'WEBHOOK_NOT_FOUND', 'Error from WebhookNotFoundException'),
   deliveryNotFound: () => new ApiError(404, 'DELIVERY_NOT_FOUND', 'Webhook delivery not found'),
+  /** Not in Diga's reference: this service caps each project's webhooks (DIGA_WEBHOOK_MAX_PER_PROJECT). */
+  limitExceeded: (max: number) =>
+    new ApiError(400, 'WEBHOOK_LIMIT_EXCEEDED', `A project is limited to ${max} webhooks`),
   /** A 422 as pydantic reports a failed validator on `url`; `problem` says what the policy refused. */
   urlRefused: (url: string, problem: string) =>
     new RequestValidationError([

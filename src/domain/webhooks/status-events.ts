@@ -1,41 +1,35 @@
 import type { Db } from '../../store/database.js';
 import { findCall } from '../../store/calls-repo.js';
-import { insertWebhookEvents } from '../../store/webhook-outbox-repo.js';
-import { webhooksOf, type WebhookRow } from '../../store/webhooks-repo.js';
+import { insertStatusChange } from '../../store/webhook-changes-repo.js';
+import { projectHasWebhooks } from '../../store/webhooks-repo.js';
 import type { CallState } from '../calls/fold.js';
 import { callResponseOf } from '../../contract/call-response.js';
-import { formatInstant, type Micros } from '../../kernel/time.js';
+import type { Micros } from '../../kernel/time.js';
 import { newId } from '../../kernel/uuid.js';
 
-/** A project's webhooks subscribed to `status_changed`. */
-export type StatusSubscribers = (projectId: string) => Promise<WebhookRow[]>;
+/** Whether a project has any webhook, asked once per project per ingestion transaction. */
+export type StatusSubscribers = (projectId: string) => Promise<boolean>;
 
-/**
- * The subscribers lookup for one ingestion transaction: each project's webhooks are read once
- * per batch, however many of its calls change status in it.
- */
+/** The lookup for one ingestion transaction: one indexed probe per project, whatever its webhook count. */
 export function statusSubscribers(trx: Db): StatusSubscribers {
-  const byProject = new Map<string, Promise<WebhookRow[]>>();
+  const byProject = new Map<string, Promise<boolean>>();
   return (projectId) => {
-    let hooks = byProject.get(projectId);
-    if (hooks === undefined) {
-      hooks = webhooksOf(trx, projectId)
-        .execute()
-        .then((rows) =>
-          rows.filter((hook) => (JSON.parse(hook.subscribed_events) as string[]).includes('status_changed')),
-        );
-      byProject.set(projectId, hooks);
+    let any = byProject.get(projectId);
+    if (any === undefined) {
+      any = projectHasWebhooks(trx, projectId);
+      byProject.set(projectId, any);
     }
-    return hooks;
+    return any;
   };
 }
 
 /**
- * Queues a `status_changed` event for each of the project's webhooks subscribed to it. Runs in
- * the transaction that changed the status (the outbox pattern): the events commit with the
- * change or not at all. `reached` are the statuses the call went through in this change, in
- * order. Each event has its own id, which receivers deduplicate by; `sequence` counts the call's
- * status changes, so a receiver can also order them.
+ * Records a call's status change for its project's webhooks, in the transaction that changed
+ * the status (the outbox pattern): the change commits with the call or not at all. One row,
+ * however many webhooks the project has: the delivery workers fan it out to each webhook
+ * afterwards (fan-out.ts), so a project's webhook count never adds to ingestion's work.
+ * `reached` are the statuses the call went through in this change, in order; `sequence` counts
+ * the call's status changes, so a receiver can order them.
  */
 export async function enqueueStatusChanged(
   trx: Db,
@@ -46,15 +40,13 @@ export async function enqueueStatusChanged(
   reached: CallState[],
   now: Micros,
 ): Promise<void> {
-  const hooks = await subscribers(projectId);
-  if (hooks.length === 0) return;
+  if (!(await subscribers(projectId))) return;
   const call = await findCall(trx, projectId, callId);
   if (call === undefined) return;
-  const rows = reached.flatMap((snapshot, i) => {
-    const sequence = previousSequence + i + 1;
-    // The call as it stood when it reached this status. A recording stored here shows the
-    // runtime's URL (or null): a signed URL would expire long before a retried delivery.
-    const data = callResponseOf({
+  // The call as it stood when it reached each status. A recording stored here shows the
+  // runtime's URL (or null): a signed URL would expire long before a retried delivery.
+  const data = reached.map((snapshot) =>
+    callResponseOf({
       ...call,
       status: snapshot.status,
       start_time: snapshot.startTime,
@@ -62,25 +54,15 @@ export async function enqueueStatusChanged(
       duration: snapshot.duration,
       end_reason: snapshot.endReason,
       recording_url: snapshot.recordingUrl,
-    });
-    return hooks.map((hook) => {
-      const id = newId();
-      const payload = { id, event: 'status_changed', created_date: formatInstant(now), sequence, data };
-      return {
-        id,
-        webhook_id: hook.id,
-        project_id: projectId,
-        call_id: callId,
-        sequence,
-        payload: JSON.stringify(payload),
-        status: 'pending' as const,
-        attempts: 0,
-        next_attempt_at: now,
-        lease_until: null,
-        created_date: now,
-        delivered_at: null,
-      };
-    });
+    }),
+  );
+  await insertStatusChange(trx, {
+    id: newId(),
+    project_id: projectId,
+    call_id: callId,
+    sequence: previousSequence + 1,
+    data: JSON.stringify(data),
+    created_date: now,
+    fanned_out_to: null,
   });
-  await insertWebhookEvents(trx, rows);
 }

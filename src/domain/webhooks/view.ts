@@ -22,7 +22,7 @@ export type WebhookSecretView = Static<typeof WebhookSecretResponseSchema>;
 /** WebhookDelivery: one attempt at sending an event. */
 export type DeliveryView = Static<typeof WebhookDeliverySchema>;
 
-export function toWebhookView(row: WebhookRow): WebhookView {
+export function toWebhookView(row: Pick<WebhookRow, 'id' | 'url' | 'subscribed_events' | 'created_date'>): WebhookView {
   return {
     id: row.id,
     url: row.url,

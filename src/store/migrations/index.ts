@@ -9,6 +9,7 @@ import * as messagesByCall from './0007-messages-by-call.js';
 import * as viewsTable from './0008-views-table.js';
 import * as eventsKeyedByCall from './0009-events-keyed-by-call.js';
 import * as renderMissingViews from './0010-render-missing-views.js';
+import * as webhookFanOut from './0011-webhook-fan-out.js';
 import * as webhookShowsRecordings from './0012-webhook-shows-recordings.js';
 import * as oneHolderPerNumber from './0013-one-holder-per-number.js';
 
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0008-views-table': viewsTable,
   '0009-events-keyed-by-call': eventsKeyedByCall,
   '0010-render-missing-views': renderMissingViews,
+  '0011-webhook-fan-out': webhookFanOut,
   '0012-webhook-shows-recordings': webhookShowsRecordings,
   '0013-one-holder-per-number': oneHolderPerNumber,
 };

@@ -22,6 +22,7 @@ export const createWebhookRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (a
         body: WebhookRequestSchema,
         response: {
           200: Type.Ref(WebhookCreatedResponseSchema, { description: 'Successful Response' }),
+          400: errorResponse('Webhook Limit Exceeded'),
           401: errorResponse('Invalid Api Key'),
           403: errorResponse('Forbidden - Insufficient permissions'),
           422: validationErrorResponse,
@@ -31,7 +32,14 @@ export const createWebhookRoute: FastifyPluginAsyncTypebox<RouteDeps> = async (a
     },
     async (request) => {
       const principal = principalOf(request);
-      return createWebhook(deps.db, principal.projectId, request.body, deps.webhookTargets, principal);
+      return createWebhook(
+        deps.db,
+        principal.projectId,
+        request.body,
+        deps.webhookTargets,
+        principal,
+        deps.maxWebhooksPerProject,
+      );
     },
   );
 };
