@@ -118,6 +118,7 @@ describe('faults: SIGTERM under keep-alive load', () => {
       DIGA_WEBHOOK_WORKER: 'false',
       DIGA_SHUTDOWN_GRACE_MS: '3000',
       DIGA_RATE_LIMIT_PER_SECOND: '0',
+      DIGA_PROJECT_RATE_LIMIT_PER_SECOND: '0',
     });
     const { apiKey, projectId, runtimeToken } = credentialsOf(server);
     const batch = batchOf(projectId, 5);

@@ -208,6 +208,7 @@ describe('Two simulators and two API processes on one PostgreSQL database [postg
           DIGA_MAX_CONCURRENT_CALLS: '1000',
           // 120 calls placed and read back by one key in a few seconds: over its default rate.
           DIGA_RATE_LIMIT_PER_SECOND: '0',
+          DIGA_PROJECT_RATE_LIMIT_PER_SECOND: '0',
         }),
       ),
     );

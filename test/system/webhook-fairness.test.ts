@@ -77,6 +77,7 @@ describe('webhook fairness under load (loopback)', () => {
       DIGA_WEBHOOK_MAX_PER_PROJECT: String(B_DEAD_HOOKS + B_HUNG_HOOKS),
       DIGA_WEBHOOK_POLL_MS: '50',
       DIGA_RATE_LIMIT_PER_SECOND: '0',
+      DIGA_PROJECT_RATE_LIMIT_PER_SECOND: '0',
       DIGA_RUNTIME_RATE_LIMIT_PER_SECOND: '0',
       LOG_LEVEL: 'info',
     };
