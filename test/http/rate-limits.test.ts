@@ -13,6 +13,7 @@ import { describeEachBackend, postgresAdminUrl } from '../helpers/backends.js';
 import { assertMatchesSeed } from '../helpers/contract.js';
 import { callEvents } from '../helpers/events.js';
 import { openTestStore } from '../helpers/test-store.js';
+import { queryCounter } from '../helpers/query-counter.js';
 
 const perKey = { name: 'api-key', burst: 3, perSecond: 0.5 };
 const perToken = { name: 'runtime-token', burst: 2, perSecond: 0.01 };
@@ -192,16 +193,9 @@ describe('unauthenticated floods', () => {
   after(() => t.close());
 
   test('are limited per client address before the store is asked, and valid keys keep working', async () => {
-    let queries = 0;
-    const counting: KyselyPlugin = {
-      transformQuery: (args) => {
-        queries += 1;
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    };
+    const queries = queryCounter();
     const app = await buildApp({
-      db: t.store.db.withPlugin(counting),
+      db: t.store.db.withPlugin(queries.plugin),
       recordings: { blobs: t.blobs },
       rateLimits: new RateLimits(
         { unauthenticated: { name: 'unauthenticated', burst: 5, perSecond: 0.01 } },
@@ -222,9 +216,9 @@ describe('unauthenticated floods', () => {
       assert.equal(flood[5]?.json().error_code, 'RATE_LIMITED');
       assert.match(String(flood[5]?.headers['retry-after']), /^\d+$/);
 
-      const before = queries;
+      const before = queries.count;
       for (let i = 0; i < 50; i += 1) assert.equal((await attempt(wrong)).statusCode, 429);
-      assert.equal(queries - before, 0, 'a limited address costs no store query');
+      assert.equal(queries.count - before, 0, 'a limited address costs no store query');
 
       assert.equal((await attempt(`Bearer ${t.keyA}`)).statusCode, 200, 'the valid key is not held up');
       assert.equal((await attempt(wrong, '198.51.100.9')).statusCode, 401, 'other addresses have their own bucket');

@@ -7,7 +7,7 @@ import { callEvents } from '../../helpers/events.js';
 import { assertMatchesSeed } from '../../helpers/contract.js';
 import { pollUntil } from '../../helpers/poll.js';
 import { buildApp } from '../../../src/app.js';
-import type { KyselyPlugin } from 'kysely';
+import { queryCounter } from '../../helpers/query-counter.js';
 
 /** A client of an SSE stream: each `data:` payload, parsed, as it arrives. */
 interface EventStream {
@@ -236,16 +236,9 @@ describeEachBackend('concurrency stream: lifetime and one count per project', (b
   );
 
   test("a project's streams share one count per interval rather than each asking the store", async () => {
-    let queries = 0;
-    const counting: KyselyPlugin = {
-      transformQuery: (args) => {
-        queries += 1;
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    };
+    const queries = queryCounter();
     const app = await buildApp({
-      db: t.store.db.withPlugin(counting),
+      db: t.store.db.withPlugin(queries.plugin),
       recordings: { blobs: t.blobs },
       concurrencyIntervalMs: 50,
     });
@@ -256,9 +249,9 @@ describeEachBackend('concurrency stream: lifetime and one count per project', (b
       for (const key of [...keys, ...keys]) streams.push(await openStream(`${base}/v1/call/concurrency/stream`, key));
       for (const stream of streams) await stream.next();
       const [watched] = streams as [EventStream];
-      const before = queries;
+      const before = queries.count;
       for (let i = 0; i < 10; i += 1) await watched.next();
-      const asked = queries - before;
+      const asked = queries.count - before;
       // One count per interval (10, and a tick or two of slack); six streams each asking would be 60.
       assert.ok(asked <= 13, `the store was asked ${asked} times for 10 events of 6 streams`);
     } finally {
